@@ -1,0 +1,39 @@
+// Runs before the test suite. The interop tests need a real mosquitto (Debian package `mosquitto`).
+// On a machine where we are root and apt-get exists, install it; elsewhere say how, and let
+// those tests skip themselves. Under CI a missing mosquitto is an error, never a silent skip.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const candidates = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
+const found = () => candidates.find((p) => existsSync(p)) ?? which('mosquitto');
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+let path = found();
+if (!path && process.getuid?.() === 0 && which('apt-get')) {
+  console.log('mosquitto not found: installing the Debian package (apt-get install -y mosquitto)');
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'mosquitto'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    console.error(`apt-get failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  path = found();
+}
+
+if (path) {
+  console.log(`mosquitto: ${path}`);
+} else if (process.env.CI) {
+  console.error('mosquitto is required in CI: apt-get install -y mosquitto');
+  process.exit(1);
+} else {
+  console.warn(
+    'mosquitto not found: the mosquitto interop tests will be SKIPPED. Install it with `sudo apt-get install -y mosquitto`.',
+  );
+}

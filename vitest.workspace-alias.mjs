@@ -1,0 +1,13 @@
+// Tests import sibling packages from source, so `vitest run` needs no build step.
+// Published packages resolve through their `exports` maps to `dist/` instead.
+import { fileURLToPath } from 'node:url';
+
+const pkg = (path) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+export const workspaceAlias = {
+  '@mqttkit/codec': pkg('codec/src/index.ts'),
+  '@mqttkit/transport': pkg('transport/src/index.ts'),
+  '@mqttkit/keepalive': pkg('keepalive/src/index.ts'),
+  '@mqttkit/state': pkg('state/src/index.ts'),
+  '@mqttkit/testkit': pkg('testkit/src/index.ts'),
+};
