@@ -1,0 +1,268 @@
+/**
+ * The typed packet model: plain objects discriminated by `cmd`, with the spec's field names.
+ * Byte fields are `Uint8Array`. Properties exist only under MQTT 5.
+ */
+
+/** MQTT protocol levels: 4 is MQTT 3.1.1, 5 is MQTT 5.0. */
+export const PROTOCOL_VERSIONS = { MQTT_3_1_1: 4, MQTT_5_0: 5 } as const;
+export type ProtocolVersion = 4 | 5;
+export type QoS = 0 | 1 | 2;
+
+/** User Property pairs; a name that appears more than once maps to an array (order kept). */
+export type UserProperties = Record<string, string | string[]>;
+
+export interface ConnectProperties {
+  sessionExpiryInterval?: number;
+  receiveMaximum?: number;
+  maximumPacketSize?: number;
+  topicAliasMaximum?: number;
+  requestResponseInformation?: boolean;
+  requestProblemInformation?: boolean;
+  authenticationMethod?: string;
+  authenticationData?: Uint8Array;
+  userProperties?: UserProperties;
+}
+
+export interface WillProperties {
+  willDelayInterval?: number;
+  payloadFormatIndicator?: boolean;
+  messageExpiryInterval?: number;
+  contentType?: string;
+  responseTopic?: string;
+  correlationData?: Uint8Array;
+  userProperties?: UserProperties;
+}
+
+export interface ConnackProperties {
+  sessionExpiryInterval?: number;
+  receiveMaximum?: number;
+  maximumQoS?: 0 | 1;
+  retainAvailable?: boolean;
+  maximumPacketSize?: number;
+  assignedClientIdentifier?: string;
+  topicAliasMaximum?: number;
+  reasonString?: string;
+  wildcardSubscriptionAvailable?: boolean;
+  subscriptionIdentifiersAvailable?: boolean;
+  sharedSubscriptionAvailable?: boolean;
+  serverKeepAlive?: number;
+  responseInformation?: string;
+  serverReference?: string;
+  authenticationMethod?: string;
+  authenticationData?: Uint8Array;
+  userProperties?: UserProperties;
+}
+
+export interface PublishProperties {
+  payloadFormatIndicator?: boolean;
+  messageExpiryInterval?: number;
+  topicAlias?: number;
+  responseTopic?: string;
+  correlationData?: Uint8Array;
+  contentType?: string;
+  /**
+   * Subscription Identifier (0x0B). Plural and always an array because a server may repeat it
+   * in one PUBLISH, once per matching subscription [MQTT-3.3.4-3].
+   */
+  subscriptionIdentifiers?: number[];
+  userProperties?: UserProperties;
+}
+
+/** Properties of PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK and UNSUBACK. */
+export interface AckProperties {
+  reasonString?: string;
+  userProperties?: UserProperties;
+}
+
+export interface SubscribeProperties {
+  subscriptionIdentifier?: number;
+  userProperties?: UserProperties;
+}
+
+export interface UnsubscribeProperties {
+  userProperties?: UserProperties;
+}
+
+export interface DisconnectProperties {
+  sessionExpiryInterval?: number;
+  reasonString?: string;
+  serverReference?: string;
+  userProperties?: UserProperties;
+}
+
+export interface AuthProperties {
+  authenticationMethod?: string;
+  authenticationData?: Uint8Array;
+  reasonString?: string;
+  userProperties?: UserProperties;
+}
+
+export interface Will {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties?: WillProperties;
+}
+
+export interface ConnectPacket {
+  cmd: 'connect';
+  /** Set by the decoder from the packet's Protocol Level; `encode` uses its own option. */
+  protocolVersion?: ProtocolVersion;
+  clientId: string;
+  /** Clean Session (3.1.1) / Clean Start (5.0). */
+  clean: boolean;
+  /** Keep Alive in seconds, as on the wire (0 disables it). */
+  keepalive: number;
+  username?: string;
+  password?: Uint8Array;
+  will?: Will;
+  properties?: ConnectProperties;
+}
+
+export interface ConnackPacket {
+  cmd: 'connack';
+  sessionPresent: boolean;
+  /** MQTT 5 Connect Reason Code, or the MQTT 3.1.1 Connect Return Code (0-5) under version 4. */
+  reasonCode: number;
+  properties?: ConnackProperties;
+}
+
+export interface PublishPacket {
+  cmd: 'publish';
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  dup: boolean;
+  /** Required (1-65535) when `qos > 0`, absent when `qos === 0` [MQTT-2.2.1-2]. */
+  packetId?: number;
+  properties?: PublishProperties;
+}
+
+interface AckBase {
+  packetId: number;
+  /** MQTT 5 reason code; the decoder always sets it (0 under MQTT 3.1.1). */
+  reasonCode?: number;
+  properties?: AckProperties;
+}
+
+export interface PubackPacket extends AckBase {
+  cmd: 'puback';
+}
+export interface PubrecPacket extends AckBase {
+  cmd: 'pubrec';
+}
+export interface PubrelPacket extends AckBase {
+  cmd: 'pubrel';
+}
+export interface PubcompPacket extends AckBase {
+  cmd: 'pubcomp';
+}
+
+export interface Subscription {
+  topicFilter: string;
+  qos: QoS;
+  /** MQTT 5 only; the decoder sets all three under version 5. */
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: 0 | 1 | 2;
+}
+
+export interface SubscribePacket {
+  cmd: 'subscribe';
+  packetId: number;
+  subscriptions: Subscription[];
+  properties?: SubscribeProperties;
+}
+
+export interface SubackPacket {
+  cmd: 'suback';
+  packetId: number;
+  /** One per subscription: the granted QoS (0-2) or a failure code (>= 0x80). */
+  reasonCodes: number[];
+  properties?: AckProperties;
+}
+
+export interface UnsubscribePacket {
+  cmd: 'unsubscribe';
+  packetId: number;
+  topicFilters: string[];
+  properties?: UnsubscribeProperties;
+}
+
+export interface UnsubackPacket {
+  cmd: 'unsuback';
+  packetId: number;
+  /** One per topic filter under MQTT 5; always empty under MQTT 3.1.1 (no payload there). */
+  reasonCodes: number[];
+  properties?: AckProperties;
+}
+
+export interface PingreqPacket {
+  cmd: 'pingreq';
+}
+
+export interface PingrespPacket {
+  cmd: 'pingresp';
+}
+
+export interface DisconnectPacket {
+  cmd: 'disconnect';
+  /** MQTT 5 reason code; the decoder always sets it (0 under MQTT 3.1.1). */
+  reasonCode?: number;
+  properties?: DisconnectProperties;
+}
+
+/** MQTT 5 only. */
+export interface AuthPacket {
+  cmd: 'auth';
+  /** Defaults to 0 (Success); the decoder always sets it. */
+  reasonCode?: number;
+  properties?: AuthProperties;
+}
+
+export type Packet =
+  | ConnectPacket
+  | ConnackPacket
+  | PublishPacket
+  | PubackPacket
+  | PubrecPacket
+  | PubrelPacket
+  | PubcompPacket
+  | SubscribePacket
+  | SubackPacket
+  | UnsubscribePacket
+  | UnsubackPacket
+  | PingreqPacket
+  | PingrespPacket
+  | DisconnectPacket
+  | AuthPacket;
+
+export type PacketCmd = Packet['cmd'];
+
+/** Packet names by Control Packet type number (spec 2.1.2); 0 is reserved. */
+export const PACKET_NAMES: readonly (PacketCmd | undefined)[] = [
+  undefined,
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
+];
+
+/** Protocol maximum: 1 type byte + 4 Remaining Length bytes + 268,435,455 [MQTT-1.5.5]. */
+export const MAX_REMAINING_LENGTH = 268_435_455;
+export const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
+/** Default inbound limit: 16 MiB. */
+export const DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
