@@ -1,0 +1,70 @@
+/**
+ * Why a connection ended: one value per close, reused by the client's `close`, `offline`, `end` and
+ * `state` events. Discriminated on `type`; `initiator` says who ended the link.
+ */
+
+/** `local`: this client decided; `broker`: the broker said so in MQTT; `network`: the link failed. */
+export type Initiator = 'local' | 'broker' | 'network';
+
+/** The cause of a close, before the machine has decided whether it reconnects. */
+export type CloseCause =
+  /** The user called `end()`. `force: true` closed the transport without sending DISCONNECT. */
+  | { readonly type: 'local-end'; readonly initiator: 'local'; readonly force: boolean }
+  /** The user aborted a connection attempt (the `AbortSignal` of `connect()`). */
+  | { readonly type: 'aborted'; readonly initiator: 'local' }
+  /** The transport failed (socket error, TLS error, DNS...), with the error it reported. */
+  | { readonly type: 'transport-error'; readonly initiator: 'network'; readonly error: unknown }
+  /**
+   * The transport closed without error and without an MQTT reason (no DISCONNECT): we cannot tell
+   * whether the broker or a proxy in between closed it.
+   */
+  | { readonly type: 'transport-closed'; readonly initiator: 'network' }
+  /** The keepalive engine declared the link dead (no packet from the broker in time). */
+  | { readonly type: 'keepalive-timeout'; readonly initiator: 'network' }
+  /** No accepted CONNACK within the connect timeout (covers opening the transport too). */
+  | { readonly type: 'connect-timeout'; readonly initiator: 'network' }
+  /** The broker sent DISCONNECT (MQTT 5) with this reason code. */
+  | {
+      readonly type: 'broker-disconnect';
+      readonly initiator: 'broker';
+      readonly reasonCode: number;
+      readonly reasonString?: string;
+    }
+  /** The broker refused CONNECT: an MQTT 5 reason code >= 0x80, or a 3.1.1 return code 1-5. */
+  | {
+      readonly type: 'connack-refused';
+      readonly initiator: 'broker';
+      readonly reasonCode: number;
+      readonly protocolVersion: 4 | 5;
+    }
+  /**
+   * The client found the broker's data malformed (0x81) or against the protocol (0x82) and closed
+   * the link.
+   */
+  | {
+      readonly type: 'protocol-violation';
+      readonly initiator: 'local';
+      readonly reasonCode: 0x81 | 0x82;
+      readonly message: string;
+    };
+
+/** A close cause plus the machine's decision: `willReconnect` is true when it reconnects by itself. */
+export type CloseReason = CloseCause & { readonly willReconnect: boolean };
+
+export type CloseReasonType = CloseCause['type'];
+
+export const CLOSE_REASON_TYPES: readonly CloseReasonType[] = [
+  'local-end',
+  'aborted',
+  'transport-error',
+  'transport-closed',
+  'keepalive-timeout',
+  'connect-timeout',
+  'broker-disconnect',
+  'connack-refused',
+  'protocol-violation',
+];
+
+export function withDecision(cause: CloseCause, willReconnect: boolean): CloseReason {
+  return { ...cause, willReconnect };
+}

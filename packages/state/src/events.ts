@@ -1,0 +1,110 @@
+/** The inputs of the machine: user calls, transport and broker news, and fired timers. */
+import type { ConnectOptions } from './settings.js';
+
+/**
+ * User: `connect()`. The options are read when a new connection starts: from `idle` or `closed`,
+ * or during a close (`disconnecting`); a `connect` in `reconnectWait` retries with the old ones.
+ */
+export interface ConnectEvent extends ConnectOptions {
+  readonly type: 'connect';
+}
+
+/** User: `end()`. Graceful sends DISCONNECT with `reasonCode` (default 0x00); `force` does not. */
+export interface EndEvent {
+  readonly type: 'end';
+  readonly force?: boolean;
+  readonly reasonCode?: number;
+}
+
+/** User: the `AbortSignal` of `connect()` fired. */
+export interface AbortEvent {
+  readonly type: 'abort';
+}
+
+/** Transport: the transport asked for by `openTransport` is open. */
+export interface TransportOpenedEvent {
+  readonly type: 'transportOpened';
+}
+
+/**
+ * Transport: its one close notification, or the failure of the open itself. `error` is set when the
+ * transport failed; absent when the peer closed cleanly or after our `closeTransport`.
+ */
+export interface TransportClosedEvent {
+  readonly type: 'transportClosed';
+  readonly error?: unknown;
+}
+
+/** Broker: CONNACK with reason code 0x00. */
+export interface ConnackAcceptedEvent {
+  readonly type: 'connackAccepted';
+  readonly sessionPresent: boolean;
+}
+
+/** Broker: CONNACK with a failure code (MQTT 5: >= 0x80; 3.1.1: return code 1-5). */
+export interface ConnackRefusedEvent {
+  readonly type: 'connackRefused';
+  readonly reasonCode: number;
+}
+
+/** Broker: DISCONNECT (MQTT 5). */
+export interface BrokerDisconnectEvent {
+  readonly type: 'brokerDisconnect';
+  readonly reasonCode: number;
+  readonly reasonString?: string;
+}
+
+/** Client: the broker's bytes were malformed (0x81) or broke the protocol (0x82). */
+export interface ProtocolViolationEvent {
+  readonly type: 'protocolViolation';
+  readonly reasonCode: 0x81 | 0x82;
+  readonly message: string;
+}
+
+/** Keepalive engine: no packet from the broker in time. */
+export interface KeepaliveDeadEvent {
+  readonly type: 'keepaliveDead';
+}
+
+/** Timer: the connect timer (`startConnectTimer`) fired. */
+export interface ConnectTimeoutEvent {
+  readonly type: 'connectTimeout';
+}
+
+/** Timer: the reconnect timer (`scheduleReconnect`) fired. */
+export interface ReconnectTimerEvent {
+  readonly type: 'reconnectTimer';
+}
+
+export type Event =
+  | ConnectEvent
+  | EndEvent
+  | AbortEvent
+  | TransportOpenedEvent
+  | TransportClosedEvent
+  | ConnackAcceptedEvent
+  | ConnackRefusedEvent
+  | BrokerDisconnectEvent
+  | ProtocolViolationEvent
+  | KeepaliveDeadEvent
+  | ConnectTimeoutEvent
+  | ReconnectTimerEvent;
+
+export type EventType = Event['type'];
+
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'connect',
+  'end',
+  'abort',
+  'transportOpened',
+  'transportClosed',
+  'connackAccepted',
+  'connackRefused',
+  'brokerDisconnect',
+  'protocolViolation',
+  'keepaliveDead',
+  'connectTimeout',
+  'reconnectTimer',
+];
