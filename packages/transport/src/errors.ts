@@ -1,0 +1,186 @@
+/**
+ * Every error this package rejects with or reports is a `TransportError` with a stable `code`.
+ * Match on `code`, not `instanceof`: two copies of the package can be loaded at once.
+ *
+ * Messages name the endpoint as `scheme://host:port` only: never the user info of a URL, so
+ * credentials put in a URL cannot leak into logs.
+ */
+export type TransportErrorCode =
+  | 'MQTTKIT_ERR_INVALID_URL'
+  | 'MQTTKIT_ERR_UNSUPPORTED_PROTOCOL'
+  | 'MQTTKIT_ERR_CONNECT_TIMEOUT'
+  | 'MQTTKIT_ERR_ABORTED'
+  | 'MQTTKIT_ERR_CONNECT'
+  | 'MQTTKIT_ERR_TLS'
+  | 'MQTTKIT_ERR_WEBSOCKET_HANDSHAKE'
+  | 'MQTTKIT_ERR_SOCKET'
+  | 'MQTTKIT_ERR_HANDLER_THREW';
+
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+
+  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransportError';
+    this.code = code;
+  }
+}
+
+/** The URL given to `open` cannot be parsed. The message does not repeat it (it may hold a password). */
+export class InvalidUrlError extends TransportError {
+  constructor(options?: { cause?: unknown }) {
+    super('MQTTKIT_ERR_INVALID_URL', 'Invalid transport URL', options);
+    this.name = 'InvalidUrlError';
+  }
+}
+
+/** An unknown URL scheme, or `tcp`/`tls` asked of the browser build. */
+export class UnsupportedProtocolError extends TransportError {
+  /** The scheme without its colon, e.g. `mqtt`, `http`. */
+  readonly scheme: string;
+
+  constructor(scheme: string, detail?: string) {
+    super(
+      'MQTTKIT_ERR_UNSUPPORTED_PROTOCOL',
+      `Unsupported transport scheme "${scheme}:"${detail ? `: ${detail}` : ''}`,
+    );
+    this.name = 'UnsupportedProtocolError';
+    this.scheme = scheme;
+  }
+}
+
+/** The connection (TCP connect, TLS handshake or WebSocket upgrade) took longer than `connectTimeoutMs`. */
+export class ConnectTimeoutError extends TransportError {
+  readonly timeoutMs: number;
+
+  constructor(endpoint: string, timeoutMs: number) {
+    super(
+      'MQTTKIT_ERR_CONNECT_TIMEOUT',
+      `Connecting to ${endpoint} timed out after ${timeoutMs} ms`,
+    );
+    this.name = 'ConnectTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The `signal` passed to `open` was aborted. `cause` is the signal's `reason`. */
+export class AbortError extends TransportError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MQTTKIT_ERR_ABORTED', message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * The connection could not be made: refused, unreachable, DNS failure. `cause` is the socket
+ * error; its system code (`ECONNREFUSED`, `ENOTFOUND`...) is also in `systemCode`.
+ */
+export class ConnectError extends TransportError {
+  readonly systemCode: string | undefined;
+
+  constructor(endpoint: string, options?: { cause?: unknown }) {
+    const systemCode = systemCodeOf(options?.cause);
+    super(
+      'MQTTKIT_ERR_CONNECT',
+      `Could not connect to ${endpoint}${systemCode ? ` (${systemCode})` : ''}`,
+      options,
+    );
+    this.name = 'ConnectError';
+    this.systemCode = systemCode;
+  }
+}
+
+/** Which TLS check failed. */
+export type TlsCheck =
+  /** The server's certificate signs itself and is not in `ca`. */
+  | 'self-signed'
+  /** The certificate chain does not lead to a trusted CA (`ca`, or the system store). */
+  | 'unknown-ca'
+  /** The certificate is valid but not for the host name (or `servername`) we connected to. */
+  | 'hostname-mismatch'
+  | 'expired'
+  | 'not-yet-valid'
+  /** Anything else that broke the handshake (protocol alert, peer closed mid-handshake...). */
+  | 'handshake';
+
+const TLS_CHECK_TEXT: Record<TlsCheck, string> = {
+  'self-signed': 'the server certificate is self-signed and not trusted',
+  'unknown-ca': 'the server certificate is not signed by a trusted CA',
+  'hostname-mismatch': 'the server certificate does not match the host name',
+  expired: 'the server certificate has expired',
+  'not-yet-valid': 'the server certificate is not yet valid',
+  handshake: 'the TLS handshake failed',
+};
+
+/** TLS verification or handshake failed. `check` says which check; `cause` is the TLS error. */
+export class TlsError extends TransportError {
+  readonly check: TlsCheck;
+  readonly systemCode: string | undefined;
+
+  constructor(endpoint: string, check: TlsCheck, options?: { cause?: unknown }) {
+    const systemCode = systemCodeOf(options?.cause);
+    super(
+      'MQTTKIT_ERR_TLS',
+      `TLS error connecting to ${endpoint}: ${TLS_CHECK_TEXT[check]}${systemCode ? ` (${systemCode})` : ''}`,
+      options,
+    );
+    this.name = 'TlsError';
+    this.check = check;
+    this.systemCode = systemCode;
+  }
+}
+
+/**
+ * The server did not accept the WebSocket upgrade: `status` is the HTTP status it answered
+ * (404, 401...), or 101 when it upgraded without the `mqtt` subprotocol or with a bad accept key.
+ */
+export class WebSocketHandshakeError extends TransportError {
+  readonly status: number | undefined;
+
+  constructor(
+    endpoint: string,
+    status: number | undefined,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'MQTTKIT_ERR_WEBSOCKET_HANDSHAKE',
+      `WebSocket handshake with ${endpoint} failed: ${detail}`,
+      options,
+    );
+    this.name = 'WebSocketHandshakeError';
+    this.status = status;
+  }
+}
+
+/**
+ * The open connection failed (reset, broken pipe, abnormal WebSocket close, a text frame).
+ * Reported in `onClose`, never thrown. `wsCloseCode` is set for WebSocket closes.
+ */
+export class SocketError extends TransportError {
+  readonly systemCode: string | undefined;
+  readonly wsCloseCode: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; wsCloseCode?: number }) {
+    super('MQTTKIT_ERR_SOCKET', message, options);
+    this.name = 'SocketError';
+    this.systemCode = systemCodeOf(options?.cause);
+    this.wsCloseCode = options?.wsCloseCode;
+  }
+}
+
+/** `onData` or `onDrain` threw: the transport is destroyed with this error, `cause` is what was thrown. */
+export class HandlerError extends TransportError {
+  constructor(handler: 'onData' | 'onDrain', options: { cause: unknown }) {
+    super('MQTTKIT_ERR_HANDLER_THREW', `The ${handler} handler threw`, options);
+    this.name = 'HandlerError';
+  }
+}
+
+function systemCodeOf(cause: unknown): string | undefined {
+  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
+    const { code } = cause;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,98 @@
+import type { TransportError } from './errors.js';
+
+/** The subset of `AbortSignal` this package uses (so the browser build needs no DOM or Node types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** PEM text or DER/PEM bytes. */
+export type TlsMaterial = string | Uint8Array;
+
+export interface TlsOptions {
+  /** CAs to trust instead of the system store. */
+  ca?: TlsMaterial | readonly TlsMaterial[];
+  /** Client certificate (mutual TLS). */
+  cert?: TlsMaterial | readonly TlsMaterial[];
+  /** Client private key (mutual TLS). */
+  key?: TlsMaterial | readonly TlsMaterial[];
+  passphrase?: string;
+  /** SNI and the name the certificate is checked against. Defaults to the URL host, except IP literals. */
+  servername?: string;
+  /** ALPN protocols offered, e.g. `['mqtt']` (AWS IoT on port 443 wants `x-amzn-mqtt-ca`). */
+  alpnProtocols?: readonly string[];
+  /**
+   * Accept any certificate: no chain, no host name check. Anyone on the path can then read and
+   * change the traffic, credentials included. Use `ca` to trust a private CA instead.
+   */
+  insecureSkipVerify?: boolean;
+}
+
+export interface WebSocketOptions {
+  /** Request path; overrides the URL's path (and query). */
+  path?: string;
+  /** Extra HTTP headers on the upgrade request (Node only: browsers cannot set them). */
+  headers?: Readonly<Record<string, string>>;
+  /** Subprotocols offered. Default `['mqtt']` (MQTT 3.1.1 section 6, MQTT 5 section 6). */
+  protocols?: readonly string[];
+}
+
+export interface TransportCloseEvent {
+  /** `local`: `close()`, `destroy()`, the signal, or a throwing handler. `peer`: everything else. */
+  readonly initiator: 'local' | 'peer';
+  /** Set when the transport ended because something failed. */
+  readonly error?: TransportError;
+}
+
+export interface TransportHandlers {
+  /** Bytes from the peer. Chunks have no relation to MQTT packet boundaries. */
+  onData?(chunk: Uint8Array): void;
+  /** The write buffer emptied after `write` returned `false`. */
+  onDrain?(): void;
+  /** Called exactly once per opened transport; no handler is called after it. */
+  onClose?(event: TransportCloseEvent): void;
+}
+
+export interface OpenOptions extends TransportHandlers {
+  /** Aborting rejects a pending `open` with `AbortError`, and destroys an open transport with it. */
+  signal?: AbortSignalLike;
+  /** Time allowed for TCP connect + TLS handshake + WebSocket upgrade. Default 30 000; `Infinity` disables. */
+  connectTimeoutMs?: number;
+  /** After `close()`, how long to wait for the peer before destroying. Default 5 000. */
+  closeTimeoutMs?: number;
+  tls?: TlsOptions;
+  ws?: WebSocketOptions;
+}
+
+export type TransportKind = 'tcp' | 'tls' | 'ws' | 'wss';
+
+export interface TransportInfo {
+  readonly kind: TransportKind;
+  /** `scheme://host:port[/path]`, without user info. */
+  readonly endpoint: string;
+  /** The ALPN protocol the server selected (tls, and wss in Node). */
+  readonly alpnProtocol: string | undefined;
+  /** The WebSocket subprotocol the server selected (ws, wss). */
+  readonly wsProtocol: string | undefined;
+}
+
+export interface Transport {
+  readonly info: TransportInfo;
+  /** `true` once `onClose` has fired. */
+  readonly closed: boolean;
+  /**
+   * Queue bytes. Writes made in one tick leave as one socket write (or one WebSocket frame).
+   * Returns `false` when the buffer is above its high-water mark: wait for `onDrain`. After
+   * `close()`/`destroy()` or `onClose`, writes are dropped silently and return `false`.
+   */
+  write(bytes: Uint8Array): boolean;
+  /** Graceful: flush what was written, then end. Idempotent. */
+  close(): void;
+  /** Immediate: drop unsent bytes. `error` (wrapped in `SocketError` unless a `TransportError`) goes to `onClose`. Idempotent. */
+  destroy(error?: unknown): void;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
