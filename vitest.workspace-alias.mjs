@@ -10,4 +10,5 @@ export const workspaceAlias = {
   '@mqttkit/keepalive': pkg('keepalive/src/index.ts'),
   '@mqttkit/state': pkg('state/src/index.ts'),
   '@mqttkit/testkit': pkg('testkit/src/index.ts'),
+  '@mqttkit/client': pkg('client/src/index.ts'),
 };

@@ -1,0 +1,272 @@
+import { checkCallback, checkDuration, defaultPingTimeoutMs } from './options.js';
+import { realScheduler, type Scheduler } from './scheduler.js';
+
+/** Why `onDead` fired. A union on `type` so later detection rules can be added without breaking. */
+export type DeadReason = PingTimeoutReason;
+
+/** A PINGREQ went unanswered and nothing was received for `keepaliveMs + pingTimeoutMs`. */
+export interface PingTimeoutReason {
+  type: 'ping-timeout';
+  keepaliveMs: number;
+  pingTimeoutMs: number;
+  /** Scheduler time of the last packet received (or of `start()` when none arrived since). */
+  lastReceivedAt: number;
+  /** Scheduler time the unanswered PINGREQ was sent. */
+  pingSentAt: number;
+  /** Scheduler time the link was declared dead. */
+  detectedAt: number;
+  /** `detectedAt - lastReceivedAt`: at least, and on time exactly, `keepaliveMs + pingTimeoutMs`. */
+  silentMs: number;
+}
+
+export interface KeepaliveOptions {
+  /** Keep Alive in milliseconds (the CONNECT value x 1000). 0 disables pings and detection. */
+  keepaliveMs: number;
+  /** How long a PINGREQ may stay unanswered. Default: half the keepalive (rounded up). */
+  pingTimeoutMs?: number;
+  /** Clock and timers. Default: `realScheduler`; use `createSharedScheduler()` for many links. */
+  scheduler?: Scheduler;
+  /** Write a PINGREQ now. Called from a scheduler callback, never from a host call. */
+  sendPing: () => void;
+  /** The link is dead. Called at most once per `start()`; the engine is stopped by then. */
+  onDead: (reason: DeadReason) => void;
+}
+
+export type KeepaliveState = 'stopped' | 'running' | 'dead';
+
+export interface KeepaliveStats {
+  state: KeepaliveState;
+  keepaliveMs: number;
+  pingTimeoutMs: number;
+  /** PINGREQs sent over the engine's lifetime (all connections). */
+  pingsSent: number;
+  /** PINGRESPs that answered an outstanding PINGREQ. */
+  pongsReceived: number;
+  /** Round trip of the last answered PINGREQ, in milliseconds. */
+  lastRttMs: number | undefined;
+  pingOutstanding: boolean;
+  /** Scheduler time of the last `packetSent()` or PINGREQ, undefined before the first `start()`. */
+  lastSentAt: number | undefined;
+  /** Scheduler time of the last `packetReceived()`/`pingAnswered()` (or `start()`). */
+  lastReceivedAt: number | undefined;
+}
+
+export interface Keepalive {
+  /** Begin keeping the link alive (call once the CONNACK arrived). No-op while running. */
+  start(): void;
+  /** Stop for good (until the next `start()`): no callback fires after this returns. */
+  stop(): void;
+  /** The host wrote a control packet. Only records the time. */
+  packetSent(): void;
+  /** The host received a packet of any kind. Only records the time. */
+  packetReceived(): void;
+  /** The host received a PINGRESP: counts as a received packet and answers the PINGREQ. */
+  pingAnswered(): void;
+  /** Replace the keepalive, e.g. with the MQTT 5 Server Keep Alive from CONNACK. 0 disables. */
+  setKeepalive(keepaliveMs: number): void;
+  stats(): KeepaliveStats;
+}
+
+/**
+ * Create a keepalive engine. Rules (each one is tested, see the README):
+ * - a PINGREQ is due when nothing was sent, or nothing was received, for `keepaliveMs`;
+ * - at most one PINGREQ is outstanding, and two PINGREQs are always at least `keepaliveMs` apart;
+ * - the link is dead when a PINGREQ has been unanswered for `pingTimeoutMs` and nothing was
+ *   received for `keepaliveMs + pingTimeoutMs`, which is when `onDead` fires, once.
+ */
+export function createKeepalive(options: KeepaliveOptions): Keepalive {
+  return new KeepaliveEngine(options);
+}
+
+class KeepaliveEngine implements Keepalive {
+  private readonly scheduler: Scheduler;
+  private readonly sendPing: () => void;
+  private readonly onDead: (reason: DeadReason) => void;
+  private readonly pingTimeoutFixed: boolean;
+  private keepaliveMs: number;
+  private pingTimeoutMs: number;
+  private state: KeepaliveState = 'stopped';
+  private started = false;
+  // Activity timestamps on the scheduler's clock. The hot path only writes these two.
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private lastReceivedAt = Number.NEGATIVE_INFINITY;
+  private pingOutstanding = false;
+  private pingSentAt = Number.NEGATIVE_INFINITY;
+  // Survives stop()/start(): two PINGREQs are never closer than one keepalive, even across a
+  // reconnect (a broker may throttle pings per client id, peer-failures.md item 3).
+  private lastPingAt = Number.NEGATIVE_INFINITY;
+  private pingsSent = 0;
+  private pongsReceived = 0;
+  private lastRttMs: number | undefined = undefined;
+  private cancelTimer: (() => void) | undefined = undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly onTimer: () => void;
+
+  constructor(options: KeepaliveOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('createKeepalive: options object required');
+    }
+    this.keepaliveMs = checkDuration('keepaliveMs', options.keepaliveMs, 0);
+    this.pingTimeoutFixed = options.pingTimeoutMs !== undefined;
+    this.pingTimeoutMs =
+      options.pingTimeoutMs === undefined
+        ? defaultPingTimeoutMs(this.keepaliveMs)
+        : checkDuration('pingTimeoutMs', options.pingTimeoutMs, 1);
+    this.sendPing = checkCallback('sendPing', options.sendPing);
+    this.onDead = checkCallback('onDead', options.onDead);
+    this.scheduler = options.scheduler ?? realScheduler;
+    if (typeof this.scheduler.now !== 'function' || typeof this.scheduler.at !== 'function') {
+      throw new TypeError('createKeepalive: scheduler must have now() and at()');
+    }
+    this.onTimer = () => this.check();
+  }
+
+  packetSent(): void {
+    this.lastSentAt = this.scheduler.now();
+  }
+
+  packetReceived(): void {
+    this.lastReceivedAt = this.scheduler.now();
+  }
+
+  pingAnswered(): void {
+    const now = this.scheduler.now();
+    this.lastReceivedAt = now;
+    // An unsolicited PINGRESP (none outstanding, or from before stop()) is only a sign of life.
+    if (this.state !== 'running' || !this.pingOutstanding) return;
+    this.pingOutstanding = false;
+    this.pongsReceived++;
+    this.lastRttMs = now - this.pingSentAt;
+    // The armed check was the dead-link deadline; the next PINGREQ may be due sooner than that
+    // when pingTimeoutMs > keepaliveMs.
+    if (this.keepaliveMs > 0) {
+      const due = this.pingDueAt();
+      if (due < this.timerAt) this.arm(due);
+    }
+  }
+
+  start(): void {
+    if (this.state === 'running') return;
+    const now = this.scheduler.now();
+    this.state = 'running';
+    this.started = true;
+    // The CONNECT/CONNACK exchange that precedes start() is the last traffic both ways.
+    this.lastSentAt = now;
+    this.lastReceivedAt = now;
+    this.pingOutstanding = false;
+    this.reschedule();
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    // A PINGREQ written on the old connection can never be answered on the next one.
+    this.pingOutstanding = false;
+    this.disarm();
+  }
+
+  setKeepalive(keepaliveMs: number): void {
+    this.keepaliveMs = checkDuration('keepaliveMs', keepaliveMs, 0);
+    if (!this.pingTimeoutFixed) this.pingTimeoutMs = defaultPingTimeoutMs(this.keepaliveMs);
+    if (this.state === 'running') this.reschedule();
+  }
+
+  stats(): KeepaliveStats {
+    return {
+      state: this.state,
+      keepaliveMs: this.keepaliveMs,
+      pingTimeoutMs: this.pingTimeoutMs,
+      pingsSent: this.pingsSent,
+      pongsReceived: this.pongsReceived,
+      lastRttMs: this.lastRttMs,
+      pingOutstanding: this.pingOutstanding,
+      lastSentAt: this.started ? this.lastSentAt : undefined,
+      lastReceivedAt: this.started ? this.lastReceivedAt : undefined,
+    };
+  }
+
+  /**
+   * When the next PINGREQ is due. [MQTT-3.1.2-23] (3.1.1) / [MQTT-3.1.2-20] (5.0): the client
+   * sends a control packet at least once per keepalive. Silence the other way also makes a ping
+   * due: sending alone proves nothing about a half-open link. Never sooner than one keepalive
+   * after the previous PINGREQ, whatever the timers did.
+   */
+  private pingDueAt(): number {
+    const quietSince = Math.min(this.lastSentAt, this.lastReceivedAt);
+    return Math.max(quietSince, this.lastPingAt) + this.keepaliveMs;
+  }
+
+  /**
+   * When the link counts as dead while a PINGREQ is outstanding. [MQTT-3.12.4-1]: the server
+   * must answer every PINGREQ. Since a PINGREQ is always sent by `lastReceivedAt + keepaliveMs`,
+   * the second term decides whenever the first one would not.
+   */
+  private deadlineAt(): number {
+    return Math.max(
+      this.pingSentAt + this.pingTimeoutMs,
+      this.lastReceivedAt + this.keepaliveMs + this.pingTimeoutMs,
+    );
+  }
+
+  /** Runs on the scheduler. Activity calls moved times later since it was armed: re-decide. */
+  private check(): void {
+    this.cancelTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.state !== 'running' || this.keepaliveMs === 0) return;
+    const now = this.scheduler.now();
+    if (this.pingOutstanding) {
+      const deadline = this.deadlineAt();
+      if (now >= deadline) this.die(now);
+      else this.arm(deadline);
+      return;
+    }
+    const due = this.pingDueAt();
+    if (now < due) {
+      this.arm(due);
+      return;
+    }
+    this.pingOutstanding = true;
+    this.pingSentAt = now;
+    this.lastPingAt = now;
+    this.lastSentAt = now;
+    this.pingsSent++;
+    // State first, callback last: sendPing may call stop(), start() or anything else.
+    this.arm(this.deadlineAt());
+    this.sendPing();
+  }
+
+  private die(now: number): void {
+    const reason: PingTimeoutReason = {
+      type: 'ping-timeout',
+      keepaliveMs: this.keepaliveMs,
+      pingTimeoutMs: this.pingTimeoutMs,
+      lastReceivedAt: this.lastReceivedAt,
+      pingSentAt: this.pingSentAt,
+      detectedAt: now,
+      silentMs: now - this.lastReceivedAt,
+    };
+    this.state = 'dead';
+    this.pingOutstanding = false;
+    this.disarm();
+    this.onDead(reason);
+  }
+
+  private reschedule(): void {
+    if (this.keepaliveMs === 0) {
+      this.disarm();
+      return;
+    }
+    this.arm(this.pingOutstanding ? this.deadlineAt() : this.pingDueAt());
+  }
+
+  private arm(timeMs: number): void {
+    this.cancelTimer?.();
+    this.timerAt = timeMs;
+    this.cancelTimer = this.scheduler.at(timeMs, this.onTimer);
+  }
+
+  private disarm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+}
