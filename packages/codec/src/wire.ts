@@ -1,3 +1,4 @@
+/// <reference path="./mqtt-packet.d.ts" />
 /**
  * The only module that knows mqtt-packet's object shapes (`messageId`, `granted`, `returnCode`,
  * `nl`/`rap`/`rh`, Buffers). Everything else uses the spec-named model in `packets.ts`.
