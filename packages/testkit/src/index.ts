@@ -3,3 +3,4 @@ export * from './aedes.js';
 export * from './certs.js';
 export * from './fault-proxy.js';
 export * from './mosquitto.js';
+export * from './mosquitto-dynsec.js';

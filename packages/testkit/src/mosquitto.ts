@@ -35,6 +35,13 @@ export interface StartMosquittoOptions {
   persistence?: boolean;
   /** Extra configuration lines for the listener. */
   extraConfig?: string[];
+  /** Accept clients without a username (`allow_anonymous`). Default true. */
+  allowAnonymous?: boolean;
+  /**
+   * Called once with the temporary folder before mosquitto first starts: write files there
+   * (an ACL or plugin config) and return config lines naming them, appended after `extraConfig`.
+   */
+  beforeStart?: (dir: string) => Promise<readonly string[]> | readonly string[];
 }
 
 /** Start a real mosquitto on a free 127.0.0.1 port, configured in a fresh temporary folder. */
@@ -51,7 +58,7 @@ export async function startMosquitto(
   const lines = [
     'user root',
     `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
+    `allow_anonymous ${options.allowAnonymous === false ? 'false' : 'true'}`,
     'log_dest stderr',
     'log_type error',
     'log_type warning',
@@ -59,6 +66,7 @@ export async function startMosquitto(
     `persistence ${options.persistence ? 'true' : 'false'}`,
     `persistence_location ${dir}/`,
     ...(options.extraConfig ?? []),
+    ...((await options.beforeStart?.(dir)) ?? []),
   ];
   const configPath = join(dir, 'mosquitto.conf');
   await writeFile(configPath, `${lines.join('\n')}\n`, { mode: 0o644 });
