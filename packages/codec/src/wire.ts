@@ -3,7 +3,7 @@
  * The only module that knows mqtt-packet's object shapes (`messageId`, `granted`, `returnCode`,
  * `nl`/`rap`/`rh`, Buffers). Everything else uses the spec-named model in `packets.ts`.
  */
-// biome-ignore lint/style/useNodejsImportProtocol: plain 'buffer' maps to the npm polyfill in browser bundles, as in mqtt-packet itself.
+// biome-ignore lint/style/useNodejsImportProtocol: plain 'buffer', which the browser build (scripts/build-browser.ts) replaces with src/shims/buffer.ts.
 import { Buffer } from 'buffer';
 import generate from 'mqtt-packet/generate.js';
 import Parser from 'mqtt-packet/parser.js';

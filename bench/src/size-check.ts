@@ -1,0 +1,251 @@
+/**
+ * Browser bundle size of the mqttkit layers, measured as an app would see them: each entry is
+ * bundled by esbuild from the packages' BUILT dist/ through their exports maps (browser
+ * condition), minified, then gzipped at level 9. MQTT.js's browser entry (dist/mqtt.esm.js) is
+ * measured the same way in the same run. Bytes are deterministic, so CI enforces a budget.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoDir = join(benchDir, '..');
+
+/** Gzipped bytes allowed for the combined lower layers (the client will share it later). */
+export const BUDGET_GZIP_BYTES = 30_000;
+
+/** Packages that are Node built-ins or their npm polyfills; none may reach a browser bundle. */
+export const FORBIDDEN_PACKAGES: ReadonlySet<string> = new Set([
+  ...builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.split('/')[0] as string),
+  'readable-stream',
+  'debug',
+  'ms',
+  'bl',
+  'safe-buffer',
+  'process-nextick-args',
+  'inherits',
+  'util-deprecate',
+  'core-util-is',
+  'string_decoder',
+  'base64-js',
+  'ieee754',
+  'stream-browserify',
+  'browserify-zlib',
+  'abort-controller',
+  'ws',
+]);
+
+export interface SizeEntry {
+  name: string;
+  /** Bare specifiers the entry imports whole (`import * as`), as an app using all of it. */
+  imports: string[];
+  /** The entry module's source instead, e.g. one named import to see what tree shaking keeps. */
+  source?: string;
+  /** Where bare specifiers are resolved from; the bench package by default. */
+  resolveDir?: string;
+}
+
+const LAYERS = ['@mqttkit/codec', '@mqttkit/transport', '@mqttkit/keepalive', '@mqttkit/state'];
+
+export const MQTTKIT_ENTRIES: SizeEntry[] = [
+  { name: '@mqttkit/codec', imports: ['@mqttkit/codec'] },
+  { name: '@mqttkit/keepalive', imports: ['@mqttkit/keepalive'] },
+  { name: '@mqttkit/state', imports: ['@mqttkit/state'] },
+  { name: '@mqttkit/transport (browser)', imports: ['@mqttkit/transport'] },
+  { name: 'codec + transport + keepalive + state', imports: LAYERS },
+  {
+    name: '@mqttkit/codec, validateTopic only',
+    imports: ['@mqttkit/codec'],
+    source: "export { validateTopic } from '@mqttkit/codec';",
+  },
+];
+
+export const COMBINED = 'codec + transport + keepalive + state';
+
+/** MQTT.js through its own exports map: the browser+import condition is dist/mqtt.esm.js. */
+export const MQTTJS_ENTRY: SizeEntry = { name: 'MQTT.js (dist/mqtt.esm.js)', imports: ['mqtt'] };
+
+export interface Measured {
+  name: string;
+  minified: number;
+  gzipped: number;
+  /** Files esbuild read for the bundle, relative to the repository. */
+  inputs: string[];
+  /** Those of `inputs` that still have bytes in the output after tree shaking. */
+  kept: string[];
+  /** Inputs from forbidden packages (Node built-ins and polyfills). */
+  forbidden: string[];
+}
+
+/** The npm package an input path belongs to (the last node_modules segment), if any. */
+export function packageOf(input: string): string | undefined {
+  // esbuild names disabled or non-file modules with a namespace prefix: `(disabled):ws`.
+  const namespaced = /^(?:\(disabled\)|[a-z-]+):(.+)$/.exec(input);
+  const path = (namespaced?.[1] ?? input).replaceAll('\\', '/');
+  const parts = path.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) {
+    // A bare specifier left in a namespace (`node:net`, `(disabled):fs`) names the module itself.
+    return namespaced ? path.replace(/^node:/, '').split('/')[0] : undefined;
+  }
+  const name = parts[at + 1];
+  if (name === undefined) return undefined;
+  return name.startsWith('@') ? `${name}/${parts[at + 2] ?? ''}` : name;
+}
+
+/** Inputs of a metafile that come from a forbidden package. */
+export function forbiddenInputs(metafile: Metafile): string[] {
+  const found = Object.keys(metafile.inputs).filter((input) => {
+    const pkg = packageOf(input);
+    return pkg !== undefined && FORBIDDEN_PACKAGES.has(pkg);
+  });
+  // Imports left external (e.g. `node:` modules) are as bad as bundled ones.
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imp of output.imports) if (imp.external) found.push(`external:${imp.path}`);
+  }
+  return found;
+}
+
+/** The generated entry module's name (it is not a file on disk). */
+const ENTRY_FILE = 'size-entry.js';
+
+/** Bundles one entry for the browser (minified ESM) and gzips it at level 9. */
+export async function measure(entry: SizeEntry): Promise<Measured> {
+  const contents =
+    entry.source ??
+    entry.imports
+      .map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};`)
+      .concat(`export { ${entry.imports.map((_, i) => `m${i}`).join(', ')} };`)
+      .join('\n');
+  const resolveDir = entry.resolveDir ?? benchDir;
+  const result = await build({
+    stdin: { contents, resolveDir, sourcefile: ENTRY_FILE },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: repoDir,
+    // An app does not see our tsconfig `paths` (they map @mqttkit/* to src/ for typecheck).
+    tsconfigRaw: {},
+  });
+  const bytes = result.outputFiles[0]?.contents ?? new Uint8Array(0);
+  const entryKey = relative(repoDir, join(resolveDir, ENTRY_FILE)).replaceAll('\\', '/');
+  return {
+    name: entry.name,
+    minified: bytes.length,
+    gzipped: gzipSync(bytes, { level: 9 }).length,
+    inputs: Object.keys(result.metafile.inputs).filter((i) => i !== entryKey),
+    kept: Object.values(result.metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([i, used]) => used.bytesInOutput > 0 && i !== entryKey)
+        .map(([i]) => i),
+    ),
+    // All inputs, not only the kept ones: a dev server would still load what was shaken out.
+    forbidden: forbiddenInputs(result.metafile),
+  };
+}
+
+/**
+ * The built file each mqttkit package's browser entry points to; throws a clear error when a
+ * package has not been built (the check measures dist/, never sources).
+ */
+export function assertBuilt(): void {
+  const require = createRequire(join(benchDir, 'package.json'));
+  const missing: string[] = [];
+  for (const name of LAYERS) {
+    const manifestPath = require.resolve(`${name}/package.json`);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    const target = pickBrowserTarget(manifest.exports['.']);
+    const file = target && join(dirname(manifestPath), target);
+    if (!file || !existsSync(file))
+      missing.push(`${name} (${target ?? 'no browser/import entry'})`);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `size check needs the built packages; missing: ${missing.join(', ')}. ` +
+        'Run `pnpm build` at the repository root first (root `pnpm test` does).',
+    );
+  }
+}
+
+function pickBrowserTarget(node: unknown): string | undefined {
+  if (typeof node === 'string') return node;
+  if (typeof node !== 'object' || node === null) return undefined;
+  const map = node as Record<string, unknown>;
+  for (const key of ['browser', 'import', 'default']) {
+    if (key in map) return pickBrowserTarget(map[key]);
+  }
+  return undefined;
+}
+
+export interface SizeReport {
+  rows: Measured[];
+  reference: Measured;
+  combined: Measured;
+  problems: string[];
+}
+
+/** Measures every entry and MQTT.js; `problems` is empty when the check passes. */
+export async function runSizeCheck(): Promise<SizeReport> {
+  assertBuilt();
+  const rows: Measured[] = [];
+  for (const entry of MQTTKIT_ENTRIES) rows.push(await measure(entry));
+  const reference = await measure(MQTTJS_ENTRY);
+  const combined = rows.find((r) => r.name === COMBINED) as Measured;
+  const problems: string[] = [];
+  for (const r of rows) {
+    if (r.forbidden.length > 0) {
+      problems.push(`${r.name} pulls in Node built-ins or polyfills: ${r.forbidden.join(', ')}`);
+    }
+    const foreign = r.inputs.filter((i) => !/(^|\/)packages\/[^/]+\/dist\//.test(i));
+    if (foreign.length > 0) {
+      problems.push(`${r.name} bundles files outside the packages' dist/: ${foreign.join(', ')}`);
+    }
+  }
+  if (combined.gzipped > BUDGET_GZIP_BYTES) {
+    problems.push(
+      `${COMBINED} is ${combined.gzipped} B gzipped, over the ${BUDGET_GZIP_BYTES} B budget`,
+    );
+  }
+  if (!reference.inputs.some((i) => i.endsWith('mqtt/dist/mqtt.esm.js'))) {
+    problems.push(`MQTT.js resolved to ${reference.inputs.join(', ')}, not dist/mqtt.esm.js`);
+  }
+  return { rows, reference, combined, problems };
+}
+
+const kb = (n: number): string => `${(n / 1000).toFixed(1)} KB`;
+
+/** The table printed by `pnpm size`. */
+export function formatReport(report: SizeReport): string {
+  const header = ['bundle (browser, esbuild minify)', 'minified', 'gzip -9', 'vs MQTT.js (gzip)'];
+  const all = [...report.rows, report.reference];
+  const body = all.map((r) => [
+    r.name,
+    kb(r.minified),
+    kb(r.gzipped),
+    `${((100 * r.gzipped) / report.reference.gzipped).toFixed(1)} %`,
+  ]);
+  const widths = header.map((h, c) =>
+    Math.max(h.length, ...body.map((row) => row[c]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...body.map(line),
+    '',
+    `budget: ${COMBINED} <= ${kb(BUDGET_GZIP_BYTES)} gzipped (${report.combined.gzipped} B now); ` +
+      `KB = 1000 bytes`,
+  ].join('\n');
+}

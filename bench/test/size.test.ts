@@ -1,0 +1,89 @@
+/**
+ * CI side of `pnpm size`: the browser bundles of the built packages must hold no Node built-in
+ * or polyfill and the combined lower layers must stay within the gzip budget. Needs `pnpm build`
+ * first (root `pnpm test` builds before testing); fails with that instruction otherwise.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  BUDGET_GZIP_BYTES,
+  COMBINED,
+  forbiddenInputs,
+  MQTTKIT_ENTRIES,
+  measure,
+  packageOf,
+  runSizeCheck,
+} from '../src/size-check.js';
+
+const codecDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/codec');
+
+describe('browser size check', () => {
+  it('bundles every layer without Node built-ins or polyfills, within the budget', async () => {
+    const report = await runSizeCheck();
+    expect(report.problems).toEqual([]);
+    expect(report.rows.map((r) => r.name)).toEqual(MQTTKIT_ENTRIES.map((e) => e.name));
+    for (const r of report.rows) {
+      expect(r.forbidden).toEqual([]);
+      expect(r.gzipped).toBeGreaterThan(0);
+      expect(r.gzipped).toBeLessThan(r.minified);
+    }
+    expect(report.combined.name).toBe(COMBINED);
+    expect(report.combined.gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    // The codec really is the browser build (mqtt-packet inlined with shims), from dist/.
+    const codec = report.rows[0];
+    expect(codec?.inputs.length).toBeGreaterThan(5);
+    for (const i of codec?.inputs ?? []) expect(i).toMatch(/^packages\/codec\/dist\/browser\//);
+    // sideEffects: false and one file per module: a single helper does not drag in mqtt-packet.
+    const one = report.rows.find((r) => r.name.includes('validateTopic only'));
+    expect([...(one?.kept ?? [])].sort()).toEqual(
+      [
+        'packages/codec/dist/browser/topic.js',
+        'packages/codec/dist/browser/errors.js',
+        'packages/codec/dist/browser/utf8.js',
+      ].sort(),
+    );
+    expect(one?.gzipped).toBeLessThan(2_000);
+    // The reference is measured in the same run, and it is the file the issue talks about.
+    expect(report.reference.inputs.some((i) => i.endsWith('mqtt/dist/mqtt.esm.js'))).toBe(true);
+    expect(report.reference.gzipped).toBeGreaterThan(report.combined.gzipped * 3);
+  }, 60_000);
+
+  it('flags what mqtt-packet pulls in when bundled as it stands (the check can fail)', async () => {
+    const raw = await measure({
+      name: 'mqtt-packet as published',
+      imports: ['mqtt-packet/parser.js', 'mqtt-packet/generate.js'],
+      resolveDir: codecDir,
+    });
+    const pkgs = new Set(raw.forbidden.map(packageOf));
+    for (const name of ['readable-stream', 'buffer', 'events', 'debug']) {
+      expect(pkgs, `${name} should be flagged`).toContain(name);
+    }
+  }, 60_000);
+
+  it('names the package of an input path, scoped, nested or namespaced', () => {
+    expect(packageOf('node_modules/.pnpm/bl@6.1.6/node_modules/bl/BufferList.js')).toBe('bl');
+    expect(packageOf('node_modules/.pnpm/x/node_modules/@scope/pkg/a/b.js')).toBe('@scope/pkg');
+    expect(packageOf('(disabled):node_modules/ws/index.js')).toBe('ws');
+    expect(packageOf('(disabled):fs')).toBe('fs');
+    expect(packageOf('packages/codec/dist/browser.js')).toBeUndefined();
+    const meta = {
+      inputs: {
+        'packages/state/dist/index.js': { bytes: 1, imports: [] },
+        'node_modules/.pnpm/events@3.3.0/node_modules/events/events.js': { bytes: 1, imports: [] },
+      },
+      outputs: {
+        'out.js': {
+          bytes: 1,
+          inputs: {},
+          imports: [{ path: 'node:net', kind: 'import-statement' as const, external: true }],
+          exports: [],
+        },
+      },
+    };
+    expect(forbiddenInputs(meta)).toEqual([
+      'node_modules/.pnpm/events@3.3.0/node_modules/events/events.js',
+      'external:node:net',
+    ]);
+  });
+});

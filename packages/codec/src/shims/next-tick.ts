@@ -1,0 +1,7 @@
+/**
+ * Browser stand-in for `process-nextick-args`. mqtt-packet only defers `uncork` on streams
+ * that have `cork`, which the generator's accumulator has not, so this never runs in practice.
+ */
+export function nextTick<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void {
+  queueMicrotask(() => fn(...args));
+}
