@@ -1,11 +1,14 @@
-// Runs before the test suite. The interop tests need a real mosquitto (Debian package `mosquitto`).
+// Runs before the test suite. The interop tests need a real mosquitto (Debian package `mosquitto`),
+// and the CLI's interop tests mosquitto_pub/mosquitto_sub (`mosquitto-clients`).
 // On a machine where we are root and apt-get exists, install it; elsewhere say how, and let
 // those tests skip themselves. Under CI a missing mosquitto is an error, never a silent skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const candidates = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
-const found = () => candidates.find((p) => existsSync(p)) ?? which('mosquitto');
+const broker = () => candidates.find((p) => existsSync(p)) ?? which('mosquitto');
+/** The broker's path when both the broker and the command-line clients are installed. */
+const found = () => (which('mosquitto_sub') ? broker() : undefined);
 
 function which(cmd) {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -14,10 +17,10 @@ function which(cmd) {
 
 let path = found();
 if (!path && process.getuid?.() === 0 && which('apt-get')) {
-  console.log('mosquitto not found: installing the Debian package (apt-get install -y mosquitto)');
+  console.log('mosquitto or mosquitto-clients missing: installing the Debian packages');
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'mosquitto'], {
+    execFileSync('apt-get', ['install', '-y', '-qq', 'mosquitto', 'mosquitto-clients'], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
@@ -30,10 +33,12 @@ if (!path && process.getuid?.() === 0 && which('apt-get')) {
 if (path) {
   console.log(`mosquitto: ${path}`);
 } else if (process.env.CI) {
-  console.error('mosquitto is required in CI: apt-get install -y mosquitto');
+  console.error(
+    'mosquitto and mosquitto-clients are required in CI: apt-get install -y mosquitto mosquitto-clients',
+  );
   process.exit(1);
 } else {
   console.warn(
-    'mosquitto not found: the mosquitto interop tests will be SKIPPED. Install it with `sudo apt-get install -y mosquitto`.',
+    'mosquitto or mosquitto-clients not found: the interop tests that need them will be SKIPPED. Install them with `sudo apt-get install -y mosquitto mosquitto-clients`.',
   );
 }
