@@ -1,0 +1,870 @@
+/**
+ * The public facade: options, typed events, promises with `AbortSignal`. It holds no connection
+ * state of its own: the state machine (`@mqttkit/state`, run by `Runner`) decides, the session
+ * keeps the QoS flows, the keepalive engine decides when to ping, and this class wires them to
+ * one `Connection` at a time.
+ */
+import {
+  type AuthPacket,
+  type AuthProperties,
+  type CodecError,
+  type ConnackPacket,
+  type ConnectPacket,
+  encode,
+  type Packet,
+  type PublishPacket,
+  type PublishProperties,
+} from '@mqttkit/codec';
+import { createKeepalive, type Keepalive } from '@mqttkit/keepalive';
+import {
+  type ClientEvent,
+  type CloseReason,
+  type Event,
+  outbound,
+  type State,
+  type StateType,
+} from '@mqttkit/state';
+import {
+  checkEncodable,
+  checkFilter,
+  checkV5,
+  publishPacket,
+  subscriptionOf,
+  withInfo,
+} from './arguments.js';
+import { Connection } from './connection.js';
+import { TypedEmitter } from './emitter.js';
+import {
+  ConnectError,
+  ConnectionClosedError,
+  InvalidArgumentError,
+  InvalidOptionError,
+  ListenerError,
+  NotConnectedError,
+  OperationAbortedError,
+} from './errors.js';
+import { type AbortSignalLike, queueMicrotask, utf8Encode } from './globals.js';
+import { checkInbound } from './inbound-rules.js';
+import { createMemoryStore } from './memory-store.js';
+import { createMessageIterator, type MessagesOptions } from './messages.js';
+import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline-queue.js';
+import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { packetLog, redact } from './packet-log.js';
+import { Requests } from './requests.js';
+import { Runner } from './runner.js';
+import {
+  type AckInfo,
+  type Deferred,
+  type Op,
+  type PublishResult,
+  Session,
+  type SubscribeResult,
+  type UnsubscribeResult,
+} from './session.js';
+import type {
+  ClientStats,
+  ConnectResult,
+  EndOptions,
+  Message,
+  MqttClientEvents,
+  PublishOptions,
+  RequestOptions,
+  StateChange,
+  SubscribeOptions,
+  SubscribeResultWithInfo,
+  SubscriptionRequest,
+  UnsubscribeOptions,
+  UnsubscribeResultWithInfo,
+} from './types.js';
+
+type QueuedOp = Op;
+
+export class MqttClient extends TypedEmitter<MqttClientEvents> {
+  private readonly opts: ResolvedOptions;
+  private readonly runner: Runner;
+  private readonly session: Session;
+  private readonly keepalive: Keepalive;
+  private readonly queue: OfflineQueue<QueuedOp> | undefined;
+  private connection: Connection | undefined;
+  private clientId: string;
+  private connack: ConnackPacket | undefined;
+  private connectResult: ConnectResult | undefined;
+  private connectWaiters: Array<Deferred<ConnectResult>> = [];
+  private endWaiters: Array<() => void> = [];
+  private restored: Promise<void> | undefined;
+  private reconnects = 0;
+  private readonly requests: Requests;
+  /**
+   * QoS 0 publishes resolve once the transport accepted their bytes below its high-water mark;
+   * above it they wait here for `onDrain` (or the link's end).
+   */
+  private drainWaiters: Array<() => void> = [];
+  private transportFull = false;
+  /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
+  private heldAcks: Array<{ packets: Packet[]; ready: boolean }> = [];
+
+  constructor(options: ClientOptions) {
+    super((event, error) => this.listenerThrew(String(event), error));
+    this.opts = resolveOptions(options);
+    const opts = this.opts;
+    this.clientId = opts.clientId;
+    this.requests = new Requests(opts.random);
+    try {
+      // Will, properties, credentials: a CONNECT that cannot be encoded is an option error now,
+      // not a connect timeout later.
+      encode(this.connectPacket(), { protocolVersion: opts.protocolVersion });
+    } catch (error) {
+      throw new InvalidOptionError('options', 'a CONNECT packet that can be encoded', {
+        cause: error,
+      });
+    }
+    this.session = new Session({
+      protocolVersion: opts.protocolVersion,
+      store: opts.store ?? createMemoryStore(),
+      measure: (packet) => encode(packet, { protocolVersion: opts.protocolVersion }).length,
+      logger: opts.logger,
+      incomingAliasMaximum: opts.incomingAliasMaximum,
+      outgoingTopicAliases: opts.outgoingTopicAliases,
+      resubscribe: opts.resubscribe,
+      onPersisted: () => this.write(this.session.resume()),
+    });
+    // One engine for the client's lifetime: it keeps the last PINGREQ time across reconnects, so
+    // two PINGREQs are never closer than one keepalive (peer-failures.md item 3).
+    this.keepalive = createKeepalive({
+      keepaliveMs: opts.keepaliveSeconds * 1000,
+      ...(opts.pingTimeoutMs === undefined ? {} : { pingTimeoutMs: opts.pingTimeoutMs }),
+      scheduler: opts.scheduler,
+      sendPing: () => this.write([{ cmd: 'pingreq' }]),
+      onDead: () => this.runner.dispatch({ type: 'keepaliveDead' }),
+    });
+    this.queue =
+      opts.queue === false
+        ? undefined
+        : createOfflineQueue<QueuedOp>(opts.queue, (op) =>
+            op.kind === 'publish' ? op.packet.payload.length : 0,
+          );
+    this.runner = new Runner(
+      {
+        openTransport: (serverIndex) => this.openTransport(serverIndex),
+        closeTransport: (force) => this.connection?.close(force),
+        sendConnect: () => this.write([this.connectPacket()]),
+        sendDisconnect: (reasonCode) =>
+          this.write([
+            opts.protocolVersion === 5 ? { cmd: 'disconnect', reasonCode } : { cmd: 'disconnect' },
+          ]),
+        startKeepalive: () => this.startKeepalive(),
+        stopKeepalive: () => this.keepalive.stop(),
+        flushQueue: () => this.flush(),
+        rejectPending: (reason) => this.rejectPending(reason),
+        emit: (event) => this.forward(event),
+      },
+      {
+        scheduler: opts.scheduler,
+        connectTimeoutMs: opts.connectTimeoutMs,
+        backoff: opts.reconnect === false ? undefined : opts.reconnect.policy,
+        random: opts.random,
+        logger: opts.logger,
+      },
+    );
+  }
+
+  /** The connection state (one value of the state machine). */
+  get state(): StateType {
+    return this.runner.state.type;
+  }
+
+  /** The full state machine value (with its close reason where there is one). */
+  get stateDetail(): State {
+    return this.runner.state;
+  }
+
+  /** Whether packets can be sent right now. */
+  get connected(): boolean {
+    return this.runner.state.type === 'connected';
+  }
+
+  /**
+   * Connects. Resolves on an accepted CONNACK; rejects with `ConnectError` (carrying the
+   * `CloseReason`) when the machine stops without connecting. Transient failures with reconnect
+   * on keep it pending while `close` events report each attempt.
+   */
+  async connect(options: { signal?: AbortSignalLike } = {}): Promise<ConnectResult> {
+    const { signal } = options;
+    if (signal?.aborted) {
+      throw new ConnectError({ type: 'aborted', initiator: 'local', willReconnect: false });
+    }
+    if (this.runner.state.type === 'connected' && this.connectResult) return this.connectResult;
+    if (this.opts.store && !this.restored) this.restored = this.session.restore();
+    if (this.restored) await this.restored;
+    return new Promise<ConnectResult>((resolve, reject) => {
+      const onAbort = (): void => this.runner.dispatch({ type: 'abort' });
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      this.connectWaiters.push({
+        resolve: (value) => {
+          done();
+          resolve(value);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.runner.dispatch(this.connectEvent());
+      // `connect` is ignored while a connection is on its way: the waiter rides on that one.
+    });
+  }
+
+  /**
+   * Publishes. QoS 0 resolves once written; QoS 1/2 when the flow completes, with the broker's
+   * reason code. A failure code (MQTT 5 PUBACK/PUBREC >= 0x80) rejects with
+   * `PublishRefusedError`; the connection stays up.
+   */
+  publish(
+    topic: string,
+    payload: string | Uint8Array,
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
+    let packet: PublishPacket;
+    try {
+      packet = publishPacket(topic, payload, options, this.opts.protocolVersion);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.submit<PublishResult>(
+      { kind: 'publish', packet, deferred: undefined },
+      options.signal,
+    );
+  }
+
+  /** Subscribes. Resolves with one result per filter; a refusal (>= 0x80) is a result. */
+  async subscribe(
+    filters: string | SubscriptionRequest | ReadonlyArray<string | SubscriptionRequest>,
+    options: SubscribeOptions = {},
+  ): Promise<SubscribeResultWithInfo[]> {
+    const list = Array.isArray(filters) ? filters : [filters];
+    if (list.length === 0) throw new InvalidArgumentError('subscribe needs at least one filter');
+    const subscriptions = list.map((f: string | SubscriptionRequest) =>
+      subscriptionOf(f, options.qos ?? 0, this.opts.protocolVersion),
+    );
+    checkV5('subscribe properties', options.properties, this.opts.protocolVersion);
+    checkEncodable(
+      {
+        cmd: 'subscribe',
+        packetId: 1,
+        subscriptions,
+        ...(options.properties ? { properties: options.properties } : {}),
+      },
+      this.opts.protocolVersion,
+    );
+    const out = await this.submit<{ results: SubscribeResult[] } & AckInfo>(
+      {
+        kind: 'subscribe',
+        subscriptions,
+        properties: options.properties,
+        deferred: undefined,
+        internal: false,
+      },
+      options.signal,
+    );
+    return out.results.map((r) => withInfo(r, out));
+  }
+
+  /** Unsubscribes. Resolves with one result per filter (MQTT 5 0x11 "no subscription" is a result). */
+  async unsubscribe(
+    filters: string | ReadonlyArray<string>,
+    options: UnsubscribeOptions = {},
+  ): Promise<UnsubscribeResultWithInfo[]> {
+    const topicFilters = typeof filters === 'string' ? [filters] : [...filters];
+    if (topicFilters.length === 0) {
+      throw new InvalidArgumentError('unsubscribe needs at least one filter');
+    }
+    for (const f of topicFilters) checkFilter(f);
+    checkV5('unsubscribe properties', options.properties, this.opts.protocolVersion);
+    checkEncodable(
+      {
+        cmd: 'unsubscribe',
+        packetId: 1,
+        topicFilters,
+        ...(options.properties ? { properties: options.properties } : {}),
+      },
+      this.opts.protocolVersion,
+    );
+    const out = await this.submit<{ results: UnsubscribeResult[] } & AckInfo>(
+      { kind: 'unsubscribe', topicFilters, properties: options.properties, deferred: undefined },
+      options.signal,
+    );
+    return out.results.map((r) => withInfo(r, out));
+  }
+
+  /**
+   * Ends the connection (DISCONNECT, then close; `force` destroys at once) and stops
+   * reconnecting. Resolves once closed. Pending operations reject with `ConnectionClosedError`.
+   * `connect()` works again afterwards.
+   */
+  end(options: EndOptions = {}): Promise<void> {
+    // A local end forgets what to resubscribe: a later connect() starts from the caller's calls.
+    this.session.forgetSubscriptions();
+    const type = this.runner.state.type;
+    if (type === 'idle' || type === 'closed') return Promise.resolve();
+    const promise = new Promise<void>((resolve) => this.endWaiters.push(resolve));
+    const event: Event =
+      options.reasonCode === undefined
+        ? { type: 'end', force: options.force === true }
+        : { type: 'end', force: options.force === true, reasonCode: options.reasonCode };
+    const { signal } = options;
+    if (signal) {
+      const escalate = (): void => this.runner.dispatch({ type: 'end', force: true });
+      if (signal.aborted) escalate();
+      else {
+        signal.addEventListener('abort', escalate, { once: true });
+        void promise.then(() => signal.removeEventListener('abort', escalate));
+      }
+    }
+    this.runner.dispatch(event);
+    return promise;
+  }
+
+  /**
+   * Reconnects now: during a backoff wait, retries at once; while connected, closes gracefully
+   * and opens a new link. The in-flight store is kept either way.
+   */
+  reconnect(): void {
+    const type = this.runner.state.type;
+    if (type === 'connected') this.runner.dispatch({ type: 'end' });
+    this.runner.dispatch(this.connectEvent());
+  }
+
+  stats(): ClientStats {
+    const k = this.keepalive.stats();
+    return {
+      reconnects: this.reconnects,
+      pingsSent: k.pingsSent,
+      pongsReceived: k.pongsReceived,
+      lastRttMs: k.lastRttMs,
+      inflight: this.session.inflightCount,
+      queued: (this.queue?.length ?? 0) + this.session.waitingCount,
+    };
+  }
+
+  /**
+   * Incoming messages matching `filter` (all when omitted) as an async iterator. It does not
+   * subscribe; it ends when the client ends. The buffer is bounded (`messageBufferSize`).
+   */
+  messages(filter?: string, options: MessagesOptions = {}): AsyncIterableIterator<Message> {
+    return createMessageIterator(
+      (listener) => {
+        this.on('message', listener);
+        return () => {
+          this.off('message', listener);
+        };
+      },
+      (listener) => {
+        this.on('end', listener);
+        return () => {
+          this.off('end', listener);
+        };
+      },
+      filter,
+      { bufferSize: options.bufferSize ?? this.opts.messageBufferSize, ...options },
+      this.opts.logger,
+    );
+  }
+
+  /**
+   * MQTT 5 request/response: publishes with a Response Topic and fresh Correlation Data, and
+   * resolves with the first message on the response topic carrying that Correlation Data. The
+   * response topic is subscribed once (QoS 1) and kept.
+   */
+  async request(
+    topic: string,
+    payload: string | Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<Message> {
+    if (this.opts.protocolVersion !== 5) {
+      throw new InvalidArgumentError('request() needs protocolVersion 5 (Response Topic)');
+    }
+    const { signal } = options;
+    if (signal?.aborted) throw new OperationAbortedError(false, signal.reason);
+    const responseTopic = options.responseTopic ?? this.requests.defaultResponseTopic();
+    if (!this.requests.isSubscribed(responseTopic)) {
+      const [result] = await this.subscribe(
+        { topicFilter: responseTopic, qos: 1 },
+        signal ? { signal } : {},
+      );
+      if (result && result.reasonCode >= 0x80) {
+        throw new InvalidArgumentError(
+          `the broker refused the response topic subscription (0x${result.reasonCode.toString(16)})`,
+        );
+      }
+      if (this.requests.subscribed(responseTopic)) {
+        this.on('message', (m) => this.requests.match(m));
+      }
+    }
+    const { correlationData, reply, cancel } = this.requests.register(signal);
+    try {
+      await this.publish(topic, payload, {
+        qos: options.qos ?? 1,
+        properties: { ...options.properties, responseTopic, correlationData },
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      cancel();
+      throw error;
+    }
+    return reply;
+  }
+
+  /** Answers a request message: publishes to its Response Topic with its Correlation Data. */
+  respond(
+    request: Message,
+    payload: string | Uint8Array,
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
+    const responseTopic = request.properties?.responseTopic;
+    if (responseTopic === undefined) {
+      return Promise.reject(new InvalidArgumentError('the message has no Response Topic'));
+    }
+    const properties: PublishProperties = { ...options.properties };
+    const correlationData = request.properties?.correlationData;
+    if (correlationData !== undefined) properties.correlationData = correlationData;
+    return this.publish(responseTopic, payload, { ...options, properties });
+  }
+
+  // --- operations -----------------------------------------------------------------------------
+
+  private submit<T>(op: Op, signal: AbortSignalLike | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new OperationAbortedError(false, signal.reason));
+        return;
+      }
+      const onAbort = (): void => {
+        const removed = this.queue?.remove(op) === true || this.session.cancel(op);
+        const deferred = op.deferred;
+        op.deferred = undefined;
+        deferred?.reject(new OperationAbortedError(!removed, signal?.reason));
+      };
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      (op as { deferred: Deferred<T> | undefined }).deferred = {
+        resolve: (value: T) => {
+          done();
+          resolve(value);
+        },
+        reject: (error: unknown) => {
+          done();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const decision = outbound(this.runner.state);
+      if (decision.action === 'send') {
+        this.send(op);
+        return;
+      }
+      if (decision.action === 'reject' || !this.queue) {
+        op.deferred?.reject(
+          new NotConnectedError(decision.action === 'reject' ? decision.why : 'offline'),
+        );
+        return;
+      }
+      const pushed = this.queue.push(op);
+      if (!pushed.accepted) {
+        op.deferred?.reject(new QueueFullError(false));
+        return;
+      }
+      for (const dropped of pushed.dropped ?? [])
+        dropped.deferred?.reject(new QueueFullError(true));
+    });
+  }
+
+  private drained(): void {
+    this.transportFull = false;
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  private send(op: Op): void {
+    if (op.kind === 'publish' && op.packet.qos === 0 && op.deferred) {
+      // The session resolves a QoS 0 publish as it hands it over; hold that until the bytes are
+      // accepted below the high-water mark, so a fast producer feels the transport's backpressure.
+      const deferred = op.deferred;
+      op.deferred = {
+        resolve: (value) =>
+          queueMicrotask(() => {
+            if (this.transportFull) this.drainWaiters.push(() => deferred.resolve(value));
+            else deferred.resolve(value);
+          }),
+        reject: deferred.reject,
+      };
+    }
+    const packets =
+      op.kind === 'publish'
+        ? this.session.publish(op)
+        : op.kind === 'subscribe'
+          ? this.session.subscribe(op)
+          : this.session.unsubscribe(op);
+    this.write(packets);
+  }
+
+  // --- effects --------------------------------------------------------------------------------
+
+  private openTransport(serverIndex: number): void {
+    const url = this.opts.servers[serverIndex] as string;
+    const connection = new Connection(
+      {
+        url,
+        protocolVersion: this.opts.protocolVersion,
+        maxPacketSize: this.opts.maxPacketSize,
+        // The machine's connect timer (open + CONNACK) decides; the transport's own limit is a
+        // backstop, so the close reason is `connect-timeout` rather than a transport error.
+        connectTimeoutMs: this.opts.connectTimeoutMs + 1000,
+        tls: this.opts.tls,
+        ws: this.opts.ws,
+      },
+      {
+        onOpen: () => this.runner.dispatch({ type: 'transportOpened' }),
+        onPacket: (packet) => this.receive(packet),
+        onDecodeError: (error) => this.decodeFailed(error),
+        onDrain: () => this.drained(),
+        onClose: (error) => {
+          if (this.connection === connection) this.connection = undefined;
+          // QoS 0 is at most once: what waited for a drain is settled (its bytes are gone).
+          this.drained();
+          // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
+          this.heldAcks = [];
+          this.session.disconnected();
+          this.runner.dispatch(
+            error === undefined ? { type: 'transportClosed' } : { type: 'transportClosed', error },
+          );
+        },
+      },
+    );
+    this.connection = connection;
+    this.connack = undefined;
+    this.opts.logger.debug({ serverIndex }, 'opening transport');
+    connection.open();
+  }
+
+  private connectPacket(): ConnectPacket {
+    const o = this.opts;
+    const packet: ConnectPacket = {
+      cmd: 'connect',
+      clientId: this.clientId,
+      clean: o.clean,
+      keepalive: o.keepaliveSeconds,
+    };
+    if (o.username !== undefined) packet.username = o.username;
+    if (o.password !== undefined) packet.password = o.password;
+    if (o.will) {
+      packet.will = {
+        topic: o.will.topic,
+        payload: typeof o.will.payload === 'string' ? utf8Encode(o.will.payload) : o.will.payload,
+        qos: o.will.qos ?? 0,
+        retain: o.will.retain ?? false,
+        ...(o.will.properties ? { properties: o.will.properties } : {}),
+      };
+    }
+    if (o.connectProperties) packet.properties = o.connectProperties;
+    return packet;
+  }
+
+  private startKeepalive(): void {
+    // MQTT 5 Server Keep Alive replaces ours [MQTT-3.2.2-21].
+    const server = this.connack?.properties?.serverKeepAlive;
+    this.keepalive.setKeepalive((server ?? this.opts.keepaliveSeconds) * 1000);
+    this.keepalive.start();
+  }
+
+  private flush(): void {
+    const props = this.connack?.properties;
+    const packets = this.session.connected({
+      sessionPresent: this.connack?.sessionPresent ?? false,
+      receiveMaximum: props?.receiveMaximum ?? 65_535,
+      maximumPacketSize: props?.maximumPacketSize,
+      topicAliasMaximum: props?.topicAliasMaximum ?? 0,
+    });
+    this.write(packets);
+    // Then what was queued while offline, in order.
+    for (const op of this.queue?.drain() ?? []) this.send(op);
+  }
+
+  private rejectPending(reason: CloseReason): void {
+    this.session.rejectAll((written) => new ConnectionClosedError(reason, written));
+    for (const op of this.queue?.drain() ?? []) {
+      op.deferred?.reject(new ConnectionClosedError(reason, false));
+    }
+    this.requests.rejectAll(new ConnectionClosedError(reason, true));
+  }
+
+  private forward(event: ClientEvent): void {
+    switch (event.type) {
+      case 'state': {
+        const change: StateChange =
+          event.reason === undefined
+            ? { from: event.from, to: event.to }
+            : { from: event.from, to: event.to, reason: event.reason };
+        this.opts.logger.debug(
+          { from: event.from, to: event.to, reason: event.reason?.type },
+          'state',
+        );
+        if (event.to === 'closed' || event.from === 'disconnecting') {
+          for (const resolve of this.endWaiters.splice(0)) resolve();
+        }
+        this.emit('state', change);
+        return;
+      }
+      case 'connect': {
+        if (event.attempt > 0) this.reconnects++;
+        const result: ConnectResult = {
+          sessionPresent: event.sessionPresent,
+          serverIndex: event.serverIndex,
+          attempt: event.attempt,
+        };
+        if (this.connack?.properties) result.properties = this.connack.properties;
+        this.connectResult = result;
+        for (const waiter of this.connectWaiters.splice(0)) waiter.resolve(result);
+        this.emit('connect', result);
+        return;
+      }
+      case 'offline':
+        this.emit('offline', event.reason);
+        return;
+      case 'close':
+        this.opts.logger.info({ reason: event.reason.type }, 'connection closed');
+        this.emit('close', event.reason);
+        return;
+      case 'end':
+        for (const waiter of this.connectWaiters.splice(0)) {
+          waiter.reject(new ConnectError(event.reason));
+        }
+        this.emit('end', event.reason);
+        return;
+    }
+  }
+
+  // --- inbound --------------------------------------------------------------------------------
+
+  private receive(packet: Packet): void {
+    const type = this.runner.state.type;
+    // Late packets of a link we are closing are dropped, as the machine drops their events.
+    if (type !== 'awaitingConnack' && type !== 'connected') return;
+    this.opts.logger.trace(packetLog(packet), 'packet received');
+    if (packet.cmd === 'pingresp') this.keepalive.pingAnswered();
+    else this.keepalive.packetReceived();
+    this.emit('packetreceive', packet);
+    const violation = checkInbound(packet, {
+      protocolVersion: this.opts.protocolVersion,
+      connackReceived: type === 'connected',
+      // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK.
+      awaitingAuth: type === 'awaitingConnack' && this.opts.auth !== undefined,
+    });
+    if (violation) {
+      this.runner.dispatch({ type: 'protocolViolation', ...violation });
+      return;
+    }
+    switch (packet.cmd) {
+      case 'connack':
+        this.receiveConnack(packet);
+        return;
+      case 'disconnect': {
+        const reasonString = packet.properties?.reasonString;
+        this.runner.dispatch(
+          reasonString === undefined
+            ? { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0 }
+            : { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0, reasonString },
+        );
+        return;
+      }
+      case 'pingresp':
+        return;
+      case 'auth':
+        this.answerAuth(packet);
+        return;
+      default:
+        break;
+    }
+    const result = this.session.receive(packet);
+    if (result.violation) {
+      this.write(result.send);
+      this.runner.dispatch({ type: 'protocolViolation', ...result.violation });
+      return;
+    }
+    if (!result.message) {
+      this.write(result.send);
+      return;
+    }
+    if (!this.opts.ackAfterHandler || result.message.qos === 0) {
+      this.write(result.send);
+      this.deliver(result.message);
+      return;
+    }
+    // [MQTT-4.6.0-2]: acks leave in the order their PUBLISH arrived, so a held ack also holds
+    // the ones behind it.
+    const held = { packets: result.send, ready: false };
+    this.heldAcks.push(held);
+    const waits = this.deliver(result.message);
+    const release = (): void => {
+      held.ready = true;
+      this.flushHeldAcks();
+    };
+    if (waits.length === 0) release();
+    else {
+      void Promise.all(waits).then(release);
+    }
+  }
+
+  private answerAuth(packet: AuthPacket): void {
+    const auth = this.opts.auth;
+    // Only a "Continue authentication" during CONNECT is answered; re-authentication is not
+    // supported yet, and checkInbound has refused AUTH outside an exchange.
+    if (!auth || packet.reasonCode !== 0x18 || this.runner.state.type !== 'awaitingConnack') return;
+    const connection = this.connection;
+    const challenge = {
+      data: packet.properties?.authenticationData,
+      reasonString: packet.properties?.reasonString,
+    };
+    Promise.resolve()
+      .then(() => auth.onChallenge(challenge))
+      .then(
+        (data) => {
+          if (this.connection !== connection) return;
+          const properties: AuthProperties = { authenticationMethod: auth.method };
+          if (data !== undefined) properties.authenticationData = data;
+          this.write([{ cmd: 'auth', reasonCode: 0x18, properties }]);
+        },
+        (error: unknown) => {
+          if (this.connection !== connection) return;
+          this.emit('error', error);
+          // 0x80 Unspecified error: the application could not continue the exchange.
+          this.runner.dispatch({ type: 'end', reasonCode: 0x80 });
+        },
+      );
+  }
+
+  private flushHeldAcks(): void {
+    while (this.heldAcks[0]?.ready) {
+      const held = this.heldAcks.shift() as { packets: Packet[] };
+      this.write(held.packets);
+    }
+  }
+
+  private receiveConnack(packet: ConnackPacket): void {
+    if (packet.reasonCode !== 0) {
+      this.runner.dispatch({ type: 'connackRefused', reasonCode: packet.reasonCode });
+      return;
+    }
+    this.connack = packet;
+    const assigned = packet.properties?.assignedClientIdentifier;
+    // Reconnect under the id the broker gave us, so the session can resume.
+    if (assigned !== undefined && this.clientId === '') this.clientId = assigned;
+    this.runner.dispatch({ type: 'connackAccepted', sessionPresent: packet.sessionPresent });
+  }
+
+  /** Emits `message`; returns promises settling with the ones its listeners returned. */
+  private deliver(packet: PublishPacket): Promise<void>[] {
+    const message: Message = {
+      topic: packet.topic,
+      payload: packet.payload,
+      qos: packet.qos,
+      retain: packet.retain,
+      dup: packet.dup,
+    };
+    if (packet.packetId !== undefined) message.packetId = packet.packetId;
+    if (packet.properties) {
+      const { topicAlias: _alias, ...properties } = packet.properties;
+      message.properties = properties;
+    }
+    const results = this.emitCollect('message', message) ?? [];
+    // A listener's promise that rejects is reported on `error`, never left unhandled.
+    const waits: Promise<void>[] = [];
+    for (const r of results) {
+      if (
+        typeof r !== 'object' ||
+        r === null ||
+        typeof (r as { then?: unknown }).then !== 'function'
+      ) {
+        continue;
+      }
+      waits.push(
+        Promise.resolve(r as PromiseLike<unknown>).then(
+          () => undefined,
+          (error: unknown) => this.listenerThrew('message', error),
+        ),
+      );
+    }
+    return waits;
+  }
+
+  private decodeFailed(error: CodecError): void {
+    // A packet above our Maximum Packet Size (0x95) breaks [MQTT-3.1.2-24]: the machine reports
+    // it as a protocol error (0x82), with the codec's message.
+    const reasonCode = error.reasonCode === 0x81 ? 0x81 : 0x82;
+    this.runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  private write(packets: readonly Packet[]): void {
+    const connection = this.connection;
+    for (const packet of packets) {
+      let written: boolean;
+      try {
+        const result = connection?.write(packet) ?? 'dropped';
+        if (result === 'full') this.transportFull = true;
+        written = result !== 'dropped';
+      } catch (error) {
+        // Packets are validated when an operation is made; an encode failure here is a bug, and
+        // must not escape into the network path.
+        this.opts.logger.error({ err: error, ...packetLog(packet) }, 'packet could not be encoded');
+        this.emit('error', error);
+        continue;
+      }
+      if (!written) {
+        this.opts.logger.debug(packetLog(packet), 'packet dropped: no open link');
+        continue;
+      }
+      this.keepalive.packetSent();
+      this.opts.logger.trace(packetLog(packet), 'packet sent');
+      this.emit('packetsend', redact(packet));
+    }
+  }
+
+  private connectEvent(): Event {
+    const r = this.opts.reconnect;
+    return {
+      type: 'connect',
+      serverCount: this.opts.servers.length,
+      protocolVersion: this.opts.protocolVersion,
+      reconnect:
+        r === false
+          ? { enabled: false }
+          : r.maxAttempts === undefined
+            ? { enabled: true }
+            : { enabled: true, maxAttempts: r.maxAttempts },
+    };
+  }
+
+  private listenerThrew(event: string, error: unknown): void {
+    if (event === 'error') {
+      this.opts.logger.error({ err: error }, 'an error listener threw');
+      return;
+    }
+    this.emit('error', new ListenerError(event, error));
+  }
+}
+
+/** Creates a client without connecting. */
+export function createClient(options: ClientOptions): MqttClient {
+  return new MqttClient(options);
+}
+
+/** Creates a client and connects; rejects (and ends the client) when the connect fails. */
+export async function connect(
+  url: string,
+  options: Omit<ClientOptions, 'url'> & { signal?: AbortSignalLike } = {},
+): Promise<MqttClient> {
+  const { signal, ...rest } = options;
+  const client = createClient({ ...rest, url });
+  await client.connect(signal ? { signal } : {});
+  return client;
+}

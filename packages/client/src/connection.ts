@@ -1,0 +1,126 @@
+/**
+ * One live link: a transport, the decoder reading it, and the encoder writing to it. It reports
+ * exactly one `onClose` per `open`, whether the open failed, we closed it, or the peer did, so the
+ * state machine's `transportClosed` contract holds. Writes made in one tick leave as one socket
+ * write (the transport corks until the next tick).
+ */
+import { type CodecError, createDecoder, type Decoder, encode, type Packet } from '@mqttkit/codec';
+import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
+import { open, type Transport } from '@mqttkit/transport';
+
+interface HostAbortController {
+  readonly signal: {
+    readonly aborted: boolean;
+    addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+    removeEventListener(type: 'abort', listener: () => void): void;
+  };
+  abort(reason?: unknown): void;
+}
+const AbortControllerCtor = (
+  globalThis as unknown as { AbortController: new () => HostAbortController }
+).AbortController;
+
+export interface ConnectionOptions {
+  url: string;
+  protocolVersion: 4 | 5;
+  maxPacketSize: number | undefined;
+  connectTimeoutMs: number;
+  tls: TlsOptions | undefined;
+  ws: WebSocketOptions | undefined;
+}
+
+export interface ConnectionHandlers {
+  onOpen(): void;
+  onPacket(packet: Packet): void;
+  /** The broker's bytes could not be decoded; the decoder is finished. */
+  onDecodeError(error: CodecError): void;
+  /** The transport's buffer emptied after a write returned `full`. */
+  onDrain(): void;
+  /** Exactly once per `open`. `error` is set when the link failed. */
+  onClose(error: unknown): void;
+}
+
+export class Connection {
+  private transport: Transport | undefined;
+  private readonly controller = new AbortControllerCtor();
+  private readonly decoder: Decoder;
+  private closeRequested: 'graceful' | 'force' | undefined;
+  private closed = false;
+  private readonly options: ConnectionOptions;
+  private readonly handlers: ConnectionHandlers;
+
+  constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
+    this.options = options;
+    this.handlers = handlers;
+    this.decoder = createDecoder({
+      protocolVersion: options.protocolVersion,
+      ...(options.maxPacketSize === undefined ? {} : { maxPacketSize: options.maxPacketSize }),
+      onPacket: (packet) => this.handlers.onPacket(packet),
+      onError: (error) => this.handlers.onDecodeError(error),
+    });
+  }
+
+  open(): void {
+    const { url, connectTimeoutMs, tls, ws } = this.options;
+    open(url, {
+      signal: this.controller.signal,
+      connectTimeoutMs,
+      ...(tls ? { tls } : {}),
+      ...(ws ? { ws } : {}),
+      onData: (chunk) => {
+        if (!this.closed) this.decoder.push(chunk);
+      },
+      onDrain: () => this.handlers.onDrain(),
+      onClose: (event) => this.reportClose(event.error),
+    }).then(
+      (transport) => {
+        this.transport = transport;
+        // The peer may have closed it already (its onClose ran first): nothing to open then.
+        if (this.closed) return;
+        if (this.closeRequested === 'force') transport.destroy();
+        else if (this.closeRequested === 'graceful') transport.close();
+        else this.handlers.onOpen();
+      },
+      (error: unknown) => this.reportClose(error),
+    );
+  }
+
+  /**
+   * Encodes and writes. `dropped`: the transport is not open. `full`: written, but the transport
+   * is above its high-water mark until `onDrain`.
+   */
+  write(packet: Packet): 'ok' | 'full' | 'dropped' {
+    const transport = this.transport;
+    if (!transport || this.closed || this.closeRequested === 'force') return 'dropped';
+    const below = transport.write(
+      encode(packet, { protocolVersion: this.options.protocolVersion }),
+    );
+    return below ? 'ok' : 'full';
+  }
+
+  get isOpen(): boolean {
+    return this.transport !== undefined && !this.closed;
+  }
+
+  /** Graceful: flush what was written, then end. `force`: destroy at once (or abort the open). */
+  close(force: boolean): void {
+    if (this.closed) return;
+    if (force) this.closeRequested = 'force';
+    else if (this.closeRequested === undefined) this.closeRequested = 'graceful';
+    const transport = this.transport;
+    if (!transport) {
+      // Still opening: abort it; `open` rejects and we report the close from there.
+      this.controller.abort();
+      return;
+    }
+    if (force) transport.destroy();
+    else transport.close();
+  }
+
+  private reportClose(error: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    // After our own close request the error (an AbortError, say) is ours, not the link's.
+    this.handlers.onClose(this.closeRequested === undefined ? error : undefined);
+  }
+}

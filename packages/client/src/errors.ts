@@ -1,0 +1,187 @@
+/**
+ * Errors of @mqttkit/client. Match on `code`, not `instanceof`: two copies of the package can be
+ * loaded at once. Errors that come from a close carry its `CloseReason` as `reason`.
+ */
+import type { CloseReason } from '@mqttkit/state';
+
+export type ClientErrorCode =
+  | 'MQTTKIT_ERR_INVALID_OPTION'
+  | 'MQTTKIT_ERR_INVALID_ARGUMENT'
+  | 'MQTTKIT_ERR_CONNECT_FAILED'
+  | 'MQTTKIT_ERR_NOT_CONNECTED'
+  | 'MQTTKIT_ERR_CONNECTION_CLOSED'
+  | 'MQTTKIT_ERR_PUBLISH_REFUSED'
+  | 'MQTTKIT_ERR_PACKET_TOO_LARGE_FOR_BROKER'
+  | 'MQTTKIT_ERR_OPERATION_ABORTED'
+  | 'MQTTKIT_ERR_SUBSCRIBE_REFUSED'
+  | 'MQTTKIT_ERR_LISTENER_THREW';
+
+export class MqttClientError extends Error {
+  readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MqttClientError';
+    this.code = code;
+  }
+}
+
+/** An option given to `createClient` is not usable. Thrown synchronously. */
+export class InvalidOptionError extends MqttClientError {
+  readonly option: string;
+
+  constructor(option: string, expected: string, options?: { cause?: unknown }) {
+    super('MQTTKIT_ERR_INVALID_OPTION', `Invalid option ${option}: expected ${expected}`, options);
+    this.name = 'InvalidOptionError';
+    this.option = option;
+  }
+}
+
+/** An argument of an operation (topic, QoS, payload...) is not usable. The promise rejects with it. */
+export class InvalidArgumentError extends MqttClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MQTTKIT_ERR_INVALID_ARGUMENT', message, options);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/**
+ * `connect()` ended without a connection: the machine stopped (refusal that will not change, abort,
+ * reconnect disabled or attempts exhausted, `end()`). `reason` says why.
+ */
+export class ConnectError extends MqttClientError {
+  readonly reason: CloseReason;
+  /** The CONNACK reason code, when the broker refused. */
+  readonly reasonCode: number | undefined;
+
+  constructor(reason: CloseReason) {
+    super('MQTTKIT_ERR_CONNECT_FAILED', `Connect failed: ${describeReason(reason)}`, {
+      cause: reason.type === 'transport-error' ? reason.error : undefined,
+    });
+    this.name = 'ConnectError';
+    this.reason = reason;
+    this.reasonCode =
+      reason.type === 'connack-refused' || reason.type === 'broker-disconnect'
+        ? reason.reasonCode
+        : undefined;
+  }
+}
+
+/** An operation was called while no connection is up or coming (`idle`, `closed`, ending). */
+export class NotConnectedError extends MqttClientError {
+  readonly why: 'idle' | 'disconnecting' | 'closed' | 'offline';
+
+  constructor(why: 'idle' | 'disconnecting' | 'closed' | 'offline') {
+    super('MQTTKIT_ERR_NOT_CONNECTED', `Not connected (client is ${why}); call connect() first`);
+    this.name = 'NotConnectedError';
+    this.why = why;
+  }
+}
+
+/**
+ * The client stopped (entered `closed`) while the operation was pending. `inflight` is true when
+ * the packet had been written: the broker may have it, and a QoS 1/2 message stays in the
+ * in-flight store to be resent (with DUP) by the next connection.
+ */
+export class ConnectionClosedError extends MqttClientError {
+  readonly reason: CloseReason;
+  readonly inflight: boolean;
+
+  constructor(reason: CloseReason, inflight: boolean) {
+    super('MQTTKIT_ERR_CONNECTION_CLOSED', `Connection closed: ${describeReason(reason)}`, {
+      cause: reason.type === 'transport-error' ? reason.error : undefined,
+    });
+    this.name = 'ConnectionClosedError';
+    this.reason = reason;
+    this.inflight = inflight;
+  }
+}
+
+/** The broker answered a QoS 1/2 PUBLISH with a failure code in PUBACK/PUBREC (MQTT 5, >= 0x80). */
+export class PublishRefusedError extends MqttClientError {
+  readonly reasonCode: number;
+  readonly reasonString: string | undefined;
+  readonly packetId: number;
+
+  constructor(packetId: number, reasonCode: number, reasonString?: string) {
+    super(
+      'MQTTKIT_ERR_PUBLISH_REFUSED',
+      `Publish refused by the broker: reason code 0x${reasonCode.toString(16).padStart(2, '0')}${
+        reasonString ? ` (${reasonString})` : ''
+      }`,
+    );
+    this.name = 'PublishRefusedError';
+    this.reasonCode = reasonCode;
+    this.reasonString = reasonString;
+    this.packetId = packetId;
+  }
+}
+
+/** The packet is larger than the broker's Maximum Packet Size (CONNACK) [MQTT-3.2.2-15]. */
+export class PacketTooLargeForBrokerError extends MqttClientError {
+  readonly size: number;
+  readonly maximumPacketSize: number;
+  /** MQTT 5 "Packet too large". */
+  readonly reasonCode = 0x95;
+
+  constructor(size: number, maximumPacketSize: number) {
+    super(
+      'MQTTKIT_ERR_PACKET_TOO_LARGE_FOR_BROKER',
+      `Packet of ${size} bytes exceeds the broker's Maximum Packet Size of ${maximumPacketSize}`,
+    );
+    this.name = 'PacketTooLargeForBrokerError';
+    this.size = size;
+    this.maximumPacketSize = maximumPacketSize;
+  }
+}
+
+/** The operation's `signal` aborted it. `sent` is true when the packet had already been written. */
+export class OperationAbortedError extends MqttClientError {
+  readonly sent: boolean;
+
+  constructor(sent: boolean, cause?: unknown) {
+    super('MQTTKIT_ERR_OPERATION_ABORTED', 'Operation aborted', { cause });
+    this.name = 'OperationAbortedError';
+    this.sent = sent;
+  }
+}
+
+/** An event listener threw; reported on the `error` event, never thrown into the network path. */
+export class ListenerError extends MqttClientError {
+  readonly event: string;
+
+  constructor(event: string, cause: unknown) {
+    super('MQTTKIT_ERR_LISTENER_THREW', `A "${event}" listener threw`, { cause });
+    this.name = 'ListenerError';
+    this.event = event;
+  }
+}
+
+/** One line for a close reason, without secrets or payloads. */
+export function describeReason(reason: CloseReason): string {
+  const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+  switch (reason.type) {
+    case 'local-end':
+      return reason.force ? 'ended locally (forced)' : 'ended locally';
+    case 'aborted':
+      return 'aborted';
+    case 'transport-error':
+      return `transport error${reason.error instanceof Error ? `: ${reason.error.message}` : ''}`;
+    case 'transport-closed':
+      return 'the connection was closed by the peer';
+    case 'keepalive-timeout':
+      return 'keepalive timeout';
+    case 'connect-timeout':
+      return 'connect timeout';
+    case 'broker-disconnect':
+      return `broker DISCONNECT ${hex(reason.reasonCode)}${
+        reason.reasonString ? ` (${reason.reasonString})` : ''
+      }`;
+    case 'connack-refused':
+      return `CONNACK refused with ${reason.protocolVersion === 5 ? 'reason code' : 'return code'} ${
+        reason.protocolVersion === 5 ? hex(reason.reasonCode) : String(reason.reasonCode)
+      }`;
+    case 'protocol-violation':
+      return `protocol violation ${hex(reason.reasonCode)}: ${reason.message}`;
+  }
+}

@@ -1,0 +1,24 @@
+// `src/` is built with `types: []` and `lib: ES2022` (it must bundle for browsers), so the host
+// globals it needs are typed here, narrowly, and read from `globalThis`. Every target host has them.
+
+interface HostGlobals {
+  queueMicrotask(fn: () => void): void;
+  TextEncoder: new () => { encode(text: string): Uint8Array };
+  TextDecoder: new () => { decode(bytes: Uint8Array): string };
+}
+
+const host = globalThis as unknown as HostGlobals;
+const encoder = new host.TextEncoder();
+const decoder = new host.TextDecoder();
+
+export const queueMicrotask = (fn: () => void): void => host.queueMicrotask(fn);
+export const utf8Encode = (text: string): Uint8Array => encoder.encode(text);
+export const utf8Decode = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+/** The subset of `AbortSignal` the client uses (no DOM types in the build). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}

@@ -1,0 +1,65 @@
+export type {
+  AckProperties,
+  ConnackProperties,
+  ConnectProperties,
+  Packet,
+  PublishProperties,
+  QoS,
+  SubscribeProperties,
+  UnsubscribeProperties,
+  UserProperties,
+  WillProperties,
+} from '@mqttkit/codec';
+export type { CloseReason, StateType } from '@mqttkit/state';
+export {
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  InvalidBackoffError,
+  validateBackoffPolicy,
+} from './backoff.js';
+export { connect, createClient, MqttClient } from './client.js';
+export {
+  type ClientErrorCode,
+  ConnectError,
+  ConnectionClosedError,
+  describeReason,
+  InvalidArgumentError,
+  InvalidOptionError,
+  ListenerError,
+  MqttClientError,
+  NotConnectedError,
+  OperationAbortedError,
+  PacketTooLargeForBrokerError,
+  PublishRefusedError,
+} from './errors.js';
+export type { AbortSignalLike } from './globals.js';
+export { type LogFn, type Logger, noopLogger } from './logger.js';
+export { createMemoryStore } from './memory-store.js';
+export type { MessagesOptions } from './messages.js';
+export { QueueFullError } from './offline-queue.js';
+export type {
+  AuthOptions,
+  ClientOptions,
+  QueueOptions,
+  ReconnectOptions,
+  ServerOptions,
+  WillOptions,
+} from './options.js';
+export type { AckInfo, PublishResult, SubscribeResult, UnsubscribeResult } from './session.js';
+export type { InflightEntry, InflightStore } from './store.js';
+export type {
+  ClientStats,
+  ConnectResult,
+  EndOptions,
+  Message,
+  MqttClientEvents,
+  PublishOptions,
+  RequestOptions,
+  StateChange,
+  SubscribeOptions,
+  SubscribeResultWithInfo,
+  SubscriptionRequest,
+  UnsubscribeOptions,
+  UnsubscribeResultWithInfo,
+} from './types.js';

@@ -1,0 +1,46 @@
+/**
+ * The default in-flight store: a Map, which iterates in insertion order and keeps a key's place
+ * when its value is replaced. That is exactly the ordering contract of `InflightStore`.
+ *
+ * It lives as long as the client object, so QoS 1/2 flows survive reconnects but not a process
+ * restart; use a persistent store for that.
+ */
+import type { InflightEntry, InflightStore } from './store.js';
+
+function check(packetId: number, entry: InflightEntry): void {
+  // Catches session bugs at the point of the mistake instead of as a wrong resend later.
+  if (!Number.isInteger(packetId) || packetId < 1 || packetId > 65_535) {
+    throw new RangeError(`Packet Identifier must be an integer 1-65535, got ${packetId}`);
+  }
+  if (entry.kind === 'publish') {
+    if (entry.packet.qos === 0) throw new RangeError('a QoS 0 PUBLISH has no in-flight state');
+    if (entry.packet.packetId !== packetId) {
+      throw new RangeError(
+        `PUBLISH packetId ${entry.packet.packetId} stored under Packet Identifier ${packetId}`,
+      );
+    }
+  } else if (entry.packetId !== packetId) {
+    throw new RangeError(`PUBREL packetId ${entry.packetId} stored under ${packetId}`);
+  }
+}
+
+export function createMemoryStore(): InflightStore {
+  const map = new Map<number, InflightEntry>();
+  return {
+    put(packetId: number, entry: InflightEntry): void {
+      check(packetId, entry);
+      map.set(packetId, entry);
+    },
+    delete(packetId: number): void {
+      map.delete(packetId);
+    },
+    entries(): Iterable<[number, InflightEntry]> {
+      // A snapshot: the resend loop deletes and puts entries as acks arrive, and a live Map
+      // iterator would then visit entries put during the loop.
+      return [...map];
+    },
+    clear(): void {
+      map.clear();
+    },
+  };
+}

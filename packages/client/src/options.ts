@@ -1,0 +1,329 @@
+/**
+ * The client's options: their types, defaults and validation. Validation happens once, in
+ * `createClient`, and throws `InvalidOptionError` naming the option.
+ */
+import type { ConnectProperties, QoS, UserProperties, WillProperties } from '@mqttkit/codec';
+import { realScheduler, type Scheduler } from '@mqttkit/keepalive';
+import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
+import { type BackoffPolicy, DEFAULT_BACKOFF, validateBackoffPolicy } from './backoff.js';
+import { InvalidOptionError } from './errors.js';
+import { utf8Encode } from './globals.js';
+import { type Logger, noopLogger } from './logger.js';
+import type { InflightStore } from './store.js';
+
+export interface ReconnectOptions {
+  /** Delay before the first retry, ms. Default from `DEFAULT_BACKOFF`. */
+  initialDelay?: number;
+  /** Cap of the delay, ms. */
+  maxDelay?: number;
+  /** Growth factor per attempt. */
+  multiplier?: number;
+  /** `full` (default): a random delay in [0, computed]; `none`: exactly the computed delay. */
+  jitter?: 'full' | 'none';
+  /** Give up after this many consecutive failed attempts. Default: never. */
+  maxAttempts?: number;
+}
+
+export interface QueueOptions {
+  /** Operations kept while offline. Default 1000. */
+  maxMessages?: number;
+  /** Optional bound on the payload bytes kept. */
+  maxBytes?: number;
+  /** What a full queue does with a new operation. Default `reject-new` (`QueueFullError`). */
+  overflow?: 'reject-new' | 'drop-oldest';
+}
+
+export interface WillOptions {
+  topic: string;
+  payload: string | Uint8Array;
+  qos?: QoS;
+  retain?: boolean;
+  properties?: WillProperties;
+}
+
+/** MQTT 5 enhanced authentication (section 4.12). */
+export interface AuthOptions {
+  /** Authentication Method, sent in CONNECT. */
+  method: string;
+  /** Initial Authentication Data, sent in CONNECT. */
+  data?: Uint8Array;
+  /**
+   * Called for each AUTH "Continue authentication" (0x18) from the broker; returns the data of
+   * the answer. A throw (or rejection) ends the connection attempt.
+   */
+  onChallenge(challenge: {
+    data: Uint8Array | undefined;
+    reasonString: string | undefined;
+  }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+}
+
+export interface ServerOptions {
+  url: string;
+}
+
+export interface ClientOptions {
+  /** Broker URL: `mqtt:`, `mqtts:`, `ws:`, `wss:`. Either `url` or `servers`. */
+  url?: string;
+  /** Brokers to fail over across, round robin on each retry. */
+  servers?: ReadonlyArray<string | ServerOptions>;
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. Default 5. */
+  protocolVersion?: 4 | 5;
+  /** Default: `mqttkit_` and 16 random hex digits. MQTT 5 accepts '' (the broker assigns one). */
+  clientId?: string;
+  /** Clean Session (3.1.1) / Clean Start (5.0). Default true. */
+  clean?: boolean;
+  /** MQTT 5 Session Expiry Interval in seconds (a shortcut for `properties.sessionExpiryInterval`). */
+  sessionExpiryInterval?: number;
+  /** Keep Alive in seconds; 0 disables it. Default 60. */
+  keepalive?: number;
+  /** How long a PINGREQ may stay unanswered, ms. Default: half the keepalive. */
+  pingTimeout?: number;
+  username?: string;
+  password?: string | Uint8Array;
+  will?: WillOptions;
+  /** Time allowed for transport + CONNECT/CONNACK, ms. Default 30 000. */
+  connectTimeout?: number;
+  /** `false`: never reconnect automatically. Default: exponential backoff with full jitter. */
+  reconnect?: false | ReconnectOptions;
+  /** Subscribe again to what was granted when a new connection has no session. Default true. */
+  resubscribe?: boolean;
+  /** The offline queue; `false` rejects operations made while offline. */
+  queue?: false | QueueOptions;
+  /** Largest packet accepted from the broker (sent as Maximum Packet Size under MQTT 5). */
+  maxPacketSize?: number;
+  /** MQTT 5 Receive Maximum we announce (how many QoS 1/2 messages the broker may send unacked). */
+  receiveMaximum?: number;
+  /** MQTT 5 Topic Alias Maximum we announce (incoming aliases). Default 0 (none). */
+  topicAliasMaximum?: number;
+  /** Use outgoing topic aliases when the broker allows them. Default true. */
+  outgoingTopicAliases?: boolean;
+  /** Other MQTT 5 CONNECT properties. */
+  properties?: ConnectProperties;
+  /** MQTT 5 enhanced authentication (AUTH exchange before CONNACK). */
+  auth?: AuthOptions;
+  tls?: TlsOptions;
+  ws?: WebSocketOptions;
+  /** In-flight message store. Default: in memory. */
+  store?: InflightStore;
+  /** pino-shaped logger. Default: none. */
+  logger?: Logger;
+  /** Bound of each `messages()` iterator's buffer. Default 1000. */
+  messageBufferSize?: number;
+  /**
+   * Acknowledge an incoming QoS 1/2 message only once every `message` listener has settled (a
+   * listener may return a promise) and every `messages()` loop has moved past it. The broker's
+   * Receive Maximum then throttles delivery to the pace of the application. Default false: acks
+   * are sent on arrival.
+   */
+  ackAfterHandler?: boolean;
+  /** Clock and timers (tests inject a fake one). Default: real timers. */
+  scheduler?: Scheduler;
+  /** Randomness in [0, 1) for jitter and the default client id. Default `Math.random`. */
+  random?: () => number;
+}
+
+export interface ResolvedOptions {
+  readonly servers: readonly string[];
+  readonly protocolVersion: 4 | 5;
+  readonly clientId: string;
+  readonly clean: boolean;
+  readonly keepaliveSeconds: number;
+  readonly pingTimeoutMs: number | undefined;
+  readonly username: string | undefined;
+  readonly password: Uint8Array | undefined;
+  readonly will: WillOptions | undefined;
+  readonly connectTimeoutMs: number;
+  readonly reconnect: false | { policy: BackoffPolicy; maxAttempts: number | undefined };
+  readonly resubscribe: boolean;
+  readonly queue: false | (Required<Omit<QueueOptions, 'maxBytes'>> & { maxBytes?: number });
+  readonly maxPacketSize: number | undefined;
+  readonly connectProperties: ConnectProperties | undefined;
+  readonly auth: AuthOptions | undefined;
+  readonly incomingAliasMaximum: number;
+  readonly outgoingTopicAliases: boolean;
+  readonly tls: TlsOptions | undefined;
+  readonly ws: WebSocketOptions | undefined;
+  readonly store: InflightStore | undefined;
+  readonly logger: Logger;
+  readonly messageBufferSize: number;
+  readonly ackAfterHandler: boolean;
+  readonly scheduler: Scheduler;
+  readonly random: () => number;
+}
+
+const SCHEMES = /^(mqtt|mqtts|tcp|ssl|tls|ws|wss):\/\//i;
+
+function isInt(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function checkInt(name: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!isInt(value, min, max)) throw new InvalidOptionError(name, `an integer in [${min}, ${max}]`);
+  return value;
+}
+
+function randomClientId(random: () => number): string {
+  let id = 'mqttkit_';
+  for (let i = 0; i < 16; i++) id += Math.floor(random() * 16).toString(16);
+  return id;
+}
+
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', 'an object');
+  }
+  const servers: string[] = [];
+  if (options.servers !== undefined) {
+    if (!Array.isArray(options.servers) || options.servers.length === 0) {
+      throw new InvalidOptionError('servers', 'a non-empty array of URLs');
+    }
+    for (const server of options.servers) {
+      servers.push(typeof server === 'string' ? server : server.url);
+    }
+  }
+  if (options.url !== undefined) servers.unshift(options.url);
+  if (servers.length === 0) throw new InvalidOptionError('url', 'a broker URL (or servers)');
+  for (const url of servers) {
+    if (typeof url !== 'string' || !SCHEMES.test(url)) {
+      throw new InvalidOptionError('url', 'an mqtt:, mqtts:, ws: or wss: URL');
+    }
+  }
+  const protocolVersion = options.protocolVersion ?? 5;
+  if (protocolVersion !== 4 && protocolVersion !== 5) {
+    throw new InvalidOptionError('protocolVersion', '4 (MQTT 3.1.1) or 5 (MQTT 5.0)');
+  }
+  const random = options.random ?? Math.random;
+  if (typeof random !== 'function') throw new InvalidOptionError('random', 'a function');
+  const clientId = options.clientId ?? randomClientId(random);
+  if (typeof clientId !== 'string') throw new InvalidOptionError('clientId', 'a string');
+  const clean = options.clean ?? true;
+  if (typeof clean !== 'boolean') throw new InvalidOptionError('clean', 'a boolean');
+  // [MQTT-3.1.3-7] (3.1.1): a zero-byte client id requires Clean Session (mqtt-packet asks the
+  // same under 5.0).
+  if (clientId === '' && !clean) {
+    throw new InvalidOptionError('clientId', 'a non-empty client id when clean is false');
+  }
+  const keepaliveSeconds = checkInt('keepalive', options.keepalive, 0, 65535) ?? 60;
+  const pingTimeoutMs = checkInt('pingTimeout', options.pingTimeout, 1, 2 ** 31 - 1);
+  const connectTimeoutMs =
+    checkInt('connectTimeout', options.connectTimeout, 1, 2 ** 31 - 1) ?? 30_000;
+  const maxPacketSize = checkInt('maxPacketSize', options.maxPacketSize, 2, 268_435_460);
+  const receiveMaximum = checkInt('receiveMaximum', options.receiveMaximum, 1, 65535);
+  const incomingAliasMaximum =
+    checkInt('topicAliasMaximum', options.topicAliasMaximum, 0, 65535) ?? 0;
+  const sessionExpiryInterval = checkInt(
+    'sessionExpiryInterval',
+    options.sessionExpiryInterval,
+    0,
+    0xffffffff,
+  );
+  const messageBufferSize =
+    checkInt('messageBufferSize', options.messageBufferSize, 1, 2 ** 31 - 1) ?? 1000;
+  if (options.username !== undefined && typeof options.username !== 'string') {
+    throw new InvalidOptionError('username', 'a string');
+  }
+  let password: Uint8Array | undefined;
+  if (options.password !== undefined) {
+    if (typeof options.password === 'string') password = utf8Encode(options.password);
+    else if (options.password instanceof Uint8Array) password = options.password;
+    else throw new InvalidOptionError('password', 'a string or Uint8Array');
+  }
+  if (options.will !== undefined) {
+    const will = options.will;
+    if (typeof will !== 'object' || will === null || typeof will.topic !== 'string') {
+      throw new InvalidOptionError('will', '{ topic, payload, qos?, retain? }');
+    }
+    if (will.qos !== undefined && !isInt(will.qos, 0, 2)) {
+      throw new InvalidOptionError('will.qos', '0, 1 or 2');
+    }
+  }
+  let reconnect: ResolvedOptions['reconnect'] = false;
+  if (options.reconnect !== false) {
+    const r = options.reconnect ?? {};
+    const policy: BackoffPolicy = {
+      initialDelayMs: r.initialDelay ?? DEFAULT_BACKOFF.initialDelayMs,
+      maxDelayMs: r.maxDelay ?? DEFAULT_BACKOFF.maxDelayMs,
+      multiplier: r.multiplier ?? DEFAULT_BACKOFF.multiplier,
+      jitter: r.jitter ?? DEFAULT_BACKOFF.jitter,
+    };
+    try {
+      validateBackoffPolicy(policy);
+    } catch (error) {
+      throw new InvalidOptionError('reconnect', 'a valid backoff policy', { cause: error });
+    }
+    const maxAttempts = checkInt('reconnect.maxAttempts', r.maxAttempts, 0, 2 ** 31 - 1);
+    reconnect = { policy, maxAttempts };
+  }
+  let queue: ResolvedOptions['queue'] = false;
+  if (options.queue !== false) {
+    const q = options.queue ?? {};
+    const maxMessages = checkInt('queue.maxMessages', q.maxMessages, 0, 2 ** 31 - 1) ?? 1000;
+    const maxBytes = checkInt('queue.maxBytes', q.maxBytes, 0, 2 ** 53 - 1);
+    const overflow = q.overflow ?? 'reject-new';
+    if (overflow !== 'reject-new' && overflow !== 'drop-oldest') {
+      throw new InvalidOptionError('queue.overflow', "'reject-new' or 'drop-oldest'");
+    }
+    queue =
+      maxBytes === undefined ? { maxMessages, overflow } : { maxMessages, overflow, maxBytes };
+  }
+  const scheduler = options.scheduler ?? realScheduler;
+  if (typeof scheduler.now !== 'function' || typeof scheduler.at !== 'function') {
+    throw new InvalidOptionError('scheduler', '{ now(), at(timeMs, fn) }');
+  }
+  let connectProperties: ConnectProperties | undefined;
+  if (protocolVersion === 5) {
+    const props: ConnectProperties = { ...(options.properties ?? {}) };
+    if (sessionExpiryInterval !== undefined) props.sessionExpiryInterval = sessionExpiryInterval;
+    if (receiveMaximum !== undefined) props.receiveMaximum = receiveMaximum;
+    if (maxPacketSize !== undefined) props.maximumPacketSize = maxPacketSize;
+    if (incomingAliasMaximum > 0) props.topicAliasMaximum = incomingAliasMaximum;
+    if (options.auth !== undefined) {
+      if (
+        typeof options.auth.method !== 'string' ||
+        typeof options.auth.onChallenge !== 'function'
+      ) {
+        throw new InvalidOptionError('auth', '{ method: string, data?, onChallenge(challenge) }');
+      }
+      props.authenticationMethod = options.auth.method;
+      if (options.auth.data !== undefined) props.authenticationData = options.auth.data;
+    }
+    connectProperties = Object.keys(props).length > 0 ? props : undefined;
+  } else if (
+    options.properties !== undefined ||
+    sessionExpiryInterval !== undefined ||
+    options.auth !== undefined
+  ) {
+    throw new InvalidOptionError('properties', 'no MQTT 5 properties under protocolVersion 4');
+  }
+  return {
+    servers,
+    protocolVersion,
+    clientId,
+    clean,
+    keepaliveSeconds,
+    pingTimeoutMs,
+    username: options.username,
+    password,
+    will: options.will,
+    connectTimeoutMs,
+    reconnect,
+    resubscribe: options.resubscribe ?? true,
+    queue,
+    maxPacketSize,
+    connectProperties,
+    auth: protocolVersion === 5 ? options.auth : undefined,
+    incomingAliasMaximum: protocolVersion === 5 ? incomingAliasMaximum : 0,
+    outgoingTopicAliases: options.outgoingTopicAliases ?? true,
+    tls: options.tls,
+    ws: options.ws,
+    store: options.store,
+    logger: options.logger ?? noopLogger,
+    messageBufferSize,
+    ackAfterHandler: options.ackAfterHandler === true,
+    scheduler,
+    random,
+  };
+}
+
+export type { UserProperties };

@@ -1,0 +1,79 @@
+/**
+ * Packet Identifier allocation for SUBSCRIBE, UNSUBSCRIBE and QoS 1/2 PUBLISH.
+ *
+ * Ids are 1..65535 and must be "currently unused" [MQTT-2.2.1-3]: an id stays taken from
+ * `allocate` until the flow that used it completes (PUBACK, PUBCOMP, SUBACK, UNSUBACK) and the
+ * session calls `release`.
+ *
+ * Round-robin, not lowest-free: a cursor moves forward past the last id handed out, so a released
+ * id comes back only after the other ~65k have been offered. A late or duplicated ack for a flow
+ * that just finished then cannot be mistaken for an ack of a new flow that reused its id at once.
+ *
+ * Memory is one 64 KiB byte map made at creation; `allocate`, `release` and `isInUse` allocate
+ * nothing. `allocate` is O(1) while ids are mostly free and scans at most 65535 slots when almost
+ * all are taken.
+ */
+
+/** The largest Packet Identifier (a Two Byte Integer); 0 is not a valid id. */
+export const MAX_PACKET_ID = 65_535;
+
+export interface PacketIdAllocator {
+  /** The next free id after the last one handed out, marked in use; undefined when all 65535 are. */
+  allocate(): number | undefined;
+  /** Frees `id`. Freeing an id that is not in use (a duplicate ack, say) does nothing. */
+  release(id: number): void;
+  isInUse(id: number): boolean;
+  /** How many ids are in use. */
+  readonly inUse: number;
+  /**
+   * Marks `id` in use without allocating it: for ids of flows restored from an in-flight store
+   * after a restart. Idempotent. Throws `RangeError` for an id outside 1..65535.
+   */
+  reserve(id: number): void;
+}
+
+const isPacketId = (id: number): boolean => Number.isInteger(id) && id >= 1 && id <= MAX_PACKET_ID;
+
+export function createPacketIdAllocator(): PacketIdAllocator {
+  // Index = id; index 0 is never used. Uint8Array: 64 KiB, zero-filled, no per-call garbage.
+  const used = new Uint8Array(MAX_PACKET_ID + 1);
+  let count = 0;
+  // The id tried first by the next `allocate`.
+  let cursor = 1;
+
+  return {
+    allocate(): number | undefined {
+      if (count === MAX_PACKET_ID) return undefined;
+      // count < 65535 guarantees a free slot within one lap.
+      let id = cursor;
+      while (used[id] === 1) id = id === MAX_PACKET_ID ? 1 : id + 1;
+      used[id] = 1;
+      count++;
+      cursor = id === MAX_PACKET_ID ? 1 : id + 1;
+      return id;
+    },
+
+    release(id: number): void {
+      if (!isPacketId(id) || used[id] === 0) return;
+      used[id] = 0;
+      count--;
+    },
+
+    isInUse(id: number): boolean {
+      return isPacketId(id) && used[id] === 1;
+    },
+
+    get inUse(): number {
+      return count;
+    },
+
+    reserve(id: number): void {
+      if (!isPacketId(id)) {
+        throw new RangeError(`Packet Identifier must be an integer 1-${MAX_PACKET_ID}, got ${id}`);
+      }
+      if (used[id] === 1) return;
+      used[id] = 1;
+      count++;
+    },
+  };
+}

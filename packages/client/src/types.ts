@@ -1,0 +1,115 @@
+/** The public types of the client facade: messages, results, events, operation options. */
+import type {
+  ConnackProperties,
+  Packet,
+  PublishProperties,
+  QoS,
+  SubscribeProperties,
+  UnsubscribeProperties,
+} from '@mqttkit/codec';
+import type { CloseReason, StateType } from '@mqttkit/state';
+import type { AbortSignalLike } from './globals.js';
+import type { AckInfo, SubscribeResult, UnsubscribeResult } from './session.js';
+
+/** An incoming application message. */
+export interface Message {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  dup: boolean;
+  packetId?: number;
+  /** MQTT 5 properties (topic alias already resolved into `topic`). */
+  properties?: PublishProperties;
+}
+
+/** What `connect()` resolves with, and the `connect` event carries. */
+export interface ConnectResult {
+  sessionPresent: boolean;
+  /** Index in `servers` of the broker that accepted us. */
+  serverIndex: number;
+  /** 0: first try; n: retry n succeeded. */
+  attempt: number;
+  /** MQTT 5 CONNACK properties (Assigned Client Identifier, Server Keep Alive, limits...). */
+  properties?: ConnackProperties;
+}
+
+export interface StateChange {
+  from: StateType;
+  to: StateType;
+  reason?: CloseReason;
+}
+
+export interface MqttClientEvents {
+  connect: (result: ConnectResult) => void;
+  /** May return a promise: with `ackAfterHandler`, the ack waits for it to settle. */
+  message: (message: Message) => unknown;
+  state: (change: StateChange) => void;
+  offline: (reason: CloseReason) => void;
+  close: (reason: CloseReason) => void;
+  end: (reason: CloseReason) => void;
+  error: (error: unknown) => void;
+  packetsend: (packet: Packet) => void;
+  packetreceive: (packet: Packet) => void;
+}
+
+export interface PublishOptions {
+  qos?: QoS;
+  retain?: boolean;
+  properties?: PublishProperties;
+  signal?: AbortSignalLike;
+}
+
+export type SubscriptionRequest = {
+  topicFilter: string;
+  qos?: QoS;
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: 0 | 1 | 2;
+};
+
+export interface SubscribeOptions {
+  /** Default QoS for filters given as strings. Default 0. */
+  qos?: QoS;
+  properties?: SubscribeProperties;
+  signal?: AbortSignalLike;
+}
+
+export interface UnsubscribeOptions {
+  properties?: UnsubscribeProperties;
+  signal?: AbortSignalLike;
+}
+
+export interface EndOptions {
+  /** Destroy the link without DISCONNECT (the broker publishes the Will). */
+  force?: boolean;
+  /** MQTT 5 DISCONNECT reason code (0x04 asks the broker to publish the Will). Default 0x00. */
+  reasonCode?: number;
+  /** Aborting escalates a graceful end to a forced one. */
+  signal?: AbortSignalLike;
+}
+
+export interface RequestOptions {
+  qos?: QoS;
+  /** Where the reply should go. Default: a per-client topic the client subscribes to once. */
+  responseTopic?: string;
+  /** Extra PUBLISH properties (`responseTopic` and `correlationData` are set by the helper). */
+  properties?: PublishProperties;
+  /** Abort waiting (e.g. `AbortSignal.timeout(5000)`). */
+  signal?: AbortSignalLike;
+}
+
+export interface ClientStats {
+  /** Connections accepted by a retry of the automatic reconnect path (attempt > 0). */
+  reconnects: number;
+  pingsSent: number;
+  pongsReceived: number;
+  lastRttMs: number | undefined;
+  /** QoS 1/2 flows not yet completed. */
+  inflight: number;
+  /** Operations waiting: offline queue, send window, packet ids. */
+  queued: number;
+}
+
+export type SubscribeResultWithInfo = SubscribeResult & AckInfo;
+export type UnsubscribeResultWithInfo = UnsubscribeResult & AckInfo;
