@@ -796,9 +796,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   }
 
   private decodeFailed(error: CodecError): void {
-    // A packet above our Maximum Packet Size (0x95) breaks [MQTT-3.1.2-24]: the machine reports
-    // it as a protocol error (0x82), with the codec's message.
-    const reasonCode = error.reasonCode === 0x81 ? 0x81 : 0x82;
+    // The codec's code goes into our DISCONNECT: 0x81 malformed, 0x82 forbidden, 0x95 above the
+    // Maximum Packet Size we announced [MQTT-3.1.2-24].
+    const reasonCode =
+      error.reasonCode === 0x81 || error.reasonCode === 0x95 ? error.reasonCode : 0x82;
     this.runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
   }
 
@@ -838,9 +839,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       reconnect:
         r === false
           ? { enabled: false }
-          : r.maxAttempts === undefined
-            ? { enabled: true }
-            : { enabled: true, maxAttempts: r.maxAttempts },
+          : {
+              enabled: true,
+              retryRefusals: r.retryRefusals,
+              ...(r.maxAttempts === undefined ? {} : { maxAttempts: r.maxAttempts }),
+            },
     };
   }
 

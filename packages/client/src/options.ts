@@ -22,6 +22,12 @@ export interface ReconnectOptions {
   jitter?: 'full' | 'none';
   /** Give up after this many consecutive failed attempts. Default: never. */
   maxAttempts?: number;
+  /**
+   * Also retry after refusals that will not change by themselves: CONNACK "bad user name or
+   * password", "not authorized", "banned", and broker DISCONNECTs such as "administrative action".
+   * For credentials or ACLs refreshed out of band. Default false: such a refusal ends the client.
+   */
+  retryRefusals?: boolean;
 }
 
 export interface QueueOptions {
@@ -133,7 +139,9 @@ export interface ResolvedOptions {
   readonly password: Uint8Array | undefined;
   readonly will: WillOptions | undefined;
   readonly connectTimeoutMs: number;
-  readonly reconnect: false | { policy: BackoffPolicy; maxAttempts: number | undefined };
+  readonly reconnect:
+    | false
+    | { policy: BackoffPolicy; maxAttempts: number | undefined; retryRefusals: boolean };
   readonly resubscribe: boolean;
   readonly queue: false | (Required<Omit<QueueOptions, 'maxBytes'>> & { maxBytes?: number });
   readonly maxPacketSize: number | undefined;
@@ -253,7 +261,10 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       throw new InvalidOptionError('reconnect', 'a valid backoff policy', { cause: error });
     }
     const maxAttempts = checkInt('reconnect.maxAttempts', r.maxAttempts, 0, 2 ** 31 - 1);
-    reconnect = { policy, maxAttempts };
+    if (r.retryRefusals !== undefined && typeof r.retryRefusals !== 'boolean') {
+      throw new InvalidOptionError('reconnect.retryRefusals', 'a boolean');
+    }
+    reconnect = { policy, maxAttempts, retryRefusals: r.retryRefusals === true };
   }
   let queue: ResolvedOptions['queue'] = false;
   if (options.queue !== false) {

@@ -13,6 +13,7 @@ import type {
   Subscription,
   UnsubscribeProperties,
 } from '@mqttkit/codec';
+import type { ProtocolViolationCode } from '@mqttkit/state';
 import { PacketTooLargeForBrokerError, PublishRefusedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createPacketIdAllocator, type PacketIdAllocator } from './packet-ids.js';
@@ -98,7 +99,7 @@ export interface InboundResult {
   /** A message to hand to the application (topic resolved from its alias). */
   message?: PublishPacket;
   /** The broker broke the protocol: close the link with this code. */
-  violation?: { reasonCode: 0x81 | 0x82; message: string };
+  violation?: { reasonCode: ProtocolViolationCode; message: string };
 }
 
 export interface SessionOptions {
@@ -365,9 +366,8 @@ export class Session {
     if (this.options.protocolVersion === 5) {
       const resolved = this.inAliases.resolve(packet.topic, packet.properties?.topicAlias);
       if ('error' in resolved) {
-        // The state machine reports violations as 0x81/0x82; 0x94 (Topic Alias invalid) is a
-        // kind of protocol error and is named in the message.
-        return { send: [], violation: { reasonCode: 0x82, message: resolved.message } };
+        // 0x94 Topic Alias invalid, or 0x82 for an alias never bound on this connection.
+        return { send: [], violation: { reasonCode: resolved.error, message: resolved.message } };
       }
       if (resolved.topic !== packet.topic) message = { ...packet, topic: resolved.topic };
     }

@@ -30,7 +30,7 @@ const violations: Array<{
   name: string;
   v: 4 | 5 | 'both';
   input: () => Uint8Array | Packet;
-  code: 0x81 | 0x82;
+  code: 0x81 | 0x82 | 0x94;
 }> = [
   {
     name: 'a second CONNACK',
@@ -162,7 +162,7 @@ const violations: Array<{
       dup: false,
       properties: { topicAlias: 6 },
     }),
-    code: 0x82,
+    code: 0x94,
   },
   {
     name: 'an empty topic with an unknown alias',
@@ -211,6 +211,36 @@ for (const protocolVersion of [4, 5] as const) {
         expect(c.state).toBe('closed');
       });
     }
+
+    it('a packet above our maxPacketSize closes with 0x95 before its body is buffered', async () => {
+      const b = await startScriptedBroker(protocolVersion);
+      const c = createClient({
+        url: b.url,
+        protocolVersion,
+        reconnect: false,
+        maxPacketSize: 1024,
+      });
+      broker = b;
+      client = c;
+      await c.connect();
+      const closed = next(c, 'close');
+      b.send({
+        cmd: 'publish',
+        topic: 'big',
+        payload: new Uint8Array(4096),
+        qos: 0,
+        retain: false,
+        dup: false,
+      });
+      const reason = await closed;
+      expect(reason).toMatchObject({ type: 'protocol-violation', reasonCode: 0x95 });
+      await b.closed();
+      const disconnects = b.received.filter((p) => p.cmd === 'disconnect');
+      // [MQTT-3.1.2-24] under 5.0 the client says why (0x95); 3.1.1 has no reason codes.
+      expect(disconnects).toEqual(
+        protocolVersion === 5 ? [expect.objectContaining({ reasonCode: 0x95 })] : [],
+      );
+    });
 
     it('a broker DISCONNECT closes with its reason (and under 5.0 its code and reason string)', async () => {
       const { b, c } = await setup(protocolVersion);

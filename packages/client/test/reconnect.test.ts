@@ -179,6 +179,40 @@ describe('CONNACK refusals', () => {
       await broker.close();
     }
   });
+
+  it('reconnect.retryRefusals retries them until the broker accepts (credentials fixed out of band)', async () => {
+    let refusals = 2;
+    const broker = await startAedes({
+      broker: {
+        authenticate: (_client, _user, _pass, done) => {
+          if (refusals === 0) return done(null, true);
+          refusals--;
+          const error = Object.assign(new Error('bad'), { returnCode: 4 });
+          done(error as never, false);
+        },
+      },
+    });
+    try {
+      const c = track(
+        createClient({
+          url: broker.url,
+          protocolVersion: 4,
+          reconnect: { initialDelay: 1, maxDelay: 5, retryRefusals: true },
+        }),
+      );
+      const closes: CloseReason[] = [];
+      c.on('close', (reason) => closes.push(reason));
+      const result = await c.connect();
+      expect(result.attempt).toBe(2);
+      expect(closes.map((r) => [r.type, r.willReconnect])).toEqual([
+        ['connack-refused', true],
+        ['connack-refused', true],
+      ]);
+      expect(c.state).toBe('connected');
+    } finally {
+      await broker.close();
+    }
+  });
 });
 
 describe('reconnect after a network cut', () => {

@@ -3,6 +3,17 @@
  * `state` events. Discriminated on `type`; `initiator` says who ended the link.
  */
 
+/**
+ * Reason codes the client may close with after finding the broker at fault: 0x81 Malformed Packet,
+ * 0x82 Protocol Error, 0x93 Receive Maximum exceeded, 0x94 Topic Alias invalid, 0x95 Packet too
+ * large (a packet above the Maximum Packet Size we announced [MQTT-3.1.2-24]).
+ */
+export type ProtocolViolationCode = 0x81 | 0x82 | 0x93 | 0x94 | 0x95;
+
+export const PROTOCOL_VIOLATION_CODES: readonly ProtocolViolationCode[] = [
+  0x81, 0x82, 0x93, 0x94, 0x95,
+];
+
 /** `local`: this client decided; `broker`: the broker said so in MQTT; `network`: the link failed. */
 export type Initiator = 'local' | 'broker' | 'network';
 
@@ -38,13 +49,14 @@ export type CloseCause =
       readonly protocolVersion: 4 | 5;
     }
   /**
-   * The client found the broker's data malformed (0x81) or against the protocol (0x82) and closed
-   * the link.
+   * The client found the broker's data malformed (0x81), against the protocol (0x82), over our
+   * Receive Maximum (0x93), with an invalid Topic Alias (0x94) or over our Maximum Packet Size
+   * (0x95), and closed the link.
    */
   | {
       readonly type: 'protocol-violation';
       readonly initiator: 'local';
-      readonly reasonCode: 0x81 | 0x82;
+      readonly reasonCode: ProtocolViolationCode;
       readonly message: string;
     };
 

@@ -1,4 +1,5 @@
 /** The inputs of the machine: user calls, transport and broker news, and fired timers. */
+import type { ProtocolViolationCode } from './close-reason.js';
 import type { ConnectOptions } from './settings.js';
 
 /**
@@ -54,10 +55,13 @@ export interface BrokerDisconnectEvent {
   readonly reasonString?: string;
 }
 
-/** Client: the broker's bytes were malformed (0x81) or broke the protocol (0x82). */
+/**
+ * Client: the broker's bytes were malformed (0x81), broke the protocol (0x82), exceeded our Receive
+ * Maximum (0x93), used an invalid Topic Alias (0x94) or exceeded our Maximum Packet Size (0x95).
+ */
 export interface ProtocolViolationEvent {
   readonly type: 'protocolViolation';
-  readonly reasonCode: 0x81 | 0x82;
+  readonly reasonCode: ProtocolViolationCode;
   readonly message: string;
 }
 

@@ -4,6 +4,8 @@ export {
   type CloseReason,
   type CloseReasonType,
   type Initiator,
+  PROTOCOL_VIOLATION_CODES,
+  type ProtocolViolationCode,
 } from './close-reason.js';
 export type { ClientEvent, Effect, EffectType } from './effects.js';
 export { InvalidInputError, UnexpectedEventError } from './errors.js';

@@ -16,6 +16,13 @@ export interface ReconnectPolicy {
    * cause and `willReconnect: false`). Absent: no limit.
    */
   readonly maxAttempts?: number;
+  /**
+   * Also reconnect after a broker's refusal that will not change by itself: a CONNACK refusal
+   * (bad credentials, not authorized, banned...) or a DISCONNECT marked permanent below. For
+   * deployments that refresh credentials or ACLs out of band; backoff bounds the cost. Default false.
+   * Local ends, aborts and protocol violations never reconnect.
+   */
+  readonly retryRefusals?: boolean;
 }
 
 export interface ReasonCodeRule {
@@ -132,5 +139,10 @@ export function isTransient(cause: CloseCause): boolean {
 export function shouldReconnect(cause: CloseCause, policy: ReconnectPolicy, attempt = 1): boolean {
   if (!policy.enabled) return false;
   if (policy.maxAttempts !== undefined && attempt > policy.maxAttempts) return false;
+  if (policy.retryRefusals === true && isBrokerRefusal(cause)) return true;
   return isTransient(cause);
+}
+
+function isBrokerRefusal(cause: CloseCause): boolean {
+  return cause.type === 'connack-refused' || cause.type === 'broker-disconnect';
 }

@@ -34,7 +34,11 @@ export function normalizeSettings(options: ConnectOptions): ConnectSettings {
   if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 0)) {
     throw new InvalidInputError(`reconnect.maxAttempts must be an integer >= 0`);
   }
-  const reconnect: ReconnectPolicy =
-    maxAttempts === undefined ? { enabled } : { enabled, maxAttempts };
+  const retryRefusals = options.reconnect?.retryRefusals === true;
+  const reconnect: ReconnectPolicy = {
+    enabled,
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(retryRefusals ? { retryRefusals } : {}),
+  };
   return { serverCount, protocolVersion, reconnect };
 }

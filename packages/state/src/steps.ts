@@ -3,7 +3,12 @@
  * effects and client events specific to this transition. `transition` adds the effects every
  * entry into or exit from a state needs, so no handler can forget a timer.
  */
-import { type CloseCause, type CloseReason, withDecision } from './close-reason.js';
+import {
+  type CloseCause,
+  type CloseReason,
+  type ProtocolViolationCode,
+  withDecision,
+} from './close-reason.js';
 import type { ClientEvent, Effect } from './effects.js';
 import type { EndEvent } from './events.js';
 import { shouldReconnect } from './reconnect.js';
@@ -133,7 +138,7 @@ export function endLink(from: LinkState, event: EndEvent): Step {
 /** We found the broker's data malformed or against the protocol. */
 export function protocolViolation(
   from: AwaitingConnackState | ConnectedState,
-  reasonCode: 0x81 | 0x82,
+  reasonCode: ProtocolViolationCode,
   message: string,
 ): Step {
   const cause: CloseCause = { type: 'protocol-violation', initiator: 'local', reasonCode, message };

@@ -195,7 +195,7 @@ export const TRANSITION_TABLE: TransitionTable = {
     protocolViolation: {
       kind: 'apply',
       to: ['disconnecting'],
-      note: 'DISCONNECT 0x81/0x82 (MQTT 5), close',
+      note: 'DISCONNECT with the violation code (MQTT 5), close',
       run: (s, e) => protocolViolation(s, e.reasonCode, e.message),
     },
     keepaliveDead: STALE_TIMER,
@@ -247,7 +247,7 @@ export const TRANSITION_TABLE: TransitionTable = {
     protocolViolation: {
       kind: 'apply',
       to: ['disconnecting'],
-      note: 'DISCONNECT 0x81/0x82 (MQTT 5), close',
+      note: 'DISCONNECT with the violation code (MQTT 5), close',
       run: (s, e) => protocolViolation(s, e.reasonCode, e.message),
     },
     keepaliveDead: {

@@ -3,7 +3,7 @@
  * state and the effects to run, and runs nothing. Around each handler's own effects it adds the
  * ones every exit from or entry into a state needs, so timers and keepalive cannot leak.
  */
-import { CLOSE_REASON_TYPES } from './close-reason.js';
+import { CLOSE_REASON_TYPES, PROTOCOL_VIOLATION_CODES } from './close-reason.js';
 import type { ClientEvent, Effect } from './effects.js';
 import { InvalidInputError, UnexpectedEventError } from './errors.js';
 import { EVENT_TYPES, type Event, type EventType } from './events.js';
@@ -156,8 +156,9 @@ function assertEvent(event: unknown): asserts event is Event {
       }
       break;
     case 'protocolViolation':
-      if (e.reasonCode !== 0x81 && e.reasonCode !== 0x82) {
-        fail('protocolViolation.reasonCode must be 0x81 or 0x82');
+      if (!PROTOCOL_VIOLATION_CODES.includes(e.reasonCode)) {
+        const codes = PROTOCOL_VIOLATION_CODES.map((c) => `0x${c.toString(16)}`).join(', ');
+        fail(`protocolViolation.reasonCode must be one of ${codes}`);
       }
       if (typeof e.message !== 'string') fail('protocolViolation.message must be a string');
       break;

@@ -88,6 +88,23 @@ describe('shouldReconnect', () => {
     expect(shouldReconnect(cause, { enabled: true, maxAttempts: 3 }, 3)).toBe(true);
     expect(shouldReconnect(cause, { enabled: true, maxAttempts: 3 }, 4)).toBe(false);
   });
+
+  it('policy: retryRefusals retries permanent broker refusals, never local ends or violations', () => {
+    const retry = { enabled: true, retryRefusals: true };
+    for (const cause of [refused(0x86, 5), refused(0x87, 5), refused(0x8a, 5), refused(4, 4)]) {
+      expect(shouldReconnect(cause, on)).toBe(false);
+      expect(shouldReconnect(cause, retry)).toBe(true);
+      expect(shouldReconnect(cause, { ...retry, maxAttempts: 2 }, 3)).toBe(false);
+      expect(shouldReconnect(cause, { ...retry, enabled: false })).toBe(false);
+    }
+    expect(shouldReconnect(disconnect(0x98), retry)).toBe(true);
+    const local: CloseCause[] = [
+      { type: 'local-end', initiator: 'local', force: false },
+      { type: 'aborted', initiator: 'local' },
+      { type: 'protocol-violation', initiator: 'local', reasonCode: 0x95, message: 'too large' },
+    ];
+    for (const cause of local) expect(shouldReconnect(cause, retry)).toBe(false);
+  });
 });
 
 describe('reason code tables', () => {

@@ -21,7 +21,8 @@ describe('types', () => {
         expectTypeOf(r.initiator).toEqualTypeOf<'broker'>();
       }
       if (r.type === 'transport-error') expectTypeOf(r.error).toEqualTypeOf<unknown>();
-      if (r.type === 'protocol-violation') expectTypeOf(r.reasonCode).toEqualTypeOf<0x81 | 0x82>();
+      if (r.type === 'protocol-violation')
+        expectTypeOf(r.reasonCode).toEqualTypeOf<0x81 | 0x82 | 0x93 | 0x94 | 0x95>();
     };
     expectTypeOf(narrow).toBeFunction();
   });
