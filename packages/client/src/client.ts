@@ -159,7 +159,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         emit: (event) => this.forward(event),
       },
       {
-        scheduler: opts.scheduler,
+        scheduler: opts.lifecycleScheduler,
         connectTimeoutMs: opts.connectTimeoutMs,
         backoff: opts.reconnect === false ? undefined : opts.reconnect.policy,
         random: opts.random,

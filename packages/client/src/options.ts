@@ -3,13 +3,15 @@
  * `createClient`, and throws `InvalidOptionError` naming the option.
  */
 import type { ConnectProperties, QoS, UserProperties, WillProperties } from '@mqttkit/codec';
-import { realScheduler, type Scheduler } from '@mqttkit/keepalive';
+import { createRealScheduler, realScheduler, type Scheduler } from '@mqttkit/keepalive';
 import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import { type BackoffPolicy, DEFAULT_BACKOFF, validateBackoffPolicy } from './backoff.js';
 import { InvalidOptionError } from './errors.js';
 import { utf8Encode } from './globals.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { InflightStore } from './store.js';
+
+const processHoldingScheduler = createRealScheduler({ keepProcessAlive: true });
 
 export interface ReconnectOptions {
   /** Delay before the first retry, ms. Default from `DEFAULT_BACKOFF`. */
@@ -155,7 +157,13 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly messageBufferSize: number;
   readonly ackAfterHandler: boolean;
+  /** The keepalive engine's clock: its timers never hold a process open (the socket does). */
   readonly scheduler: Scheduler;
+  /**
+   * The connect and reconnect timers' clock: while the client waits to reconnect no socket is
+   * open, so these timers hold the process, as a pending reconnect is work in progress.
+   */
+  readonly lifecycleScheduler: Scheduler;
   readonly random: () => number;
 }
 
@@ -282,6 +290,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof scheduler.now !== 'function' || typeof scheduler.at !== 'function') {
     throw new InvalidOptionError('scheduler', '{ now(), at(timeMs, fn) }');
   }
+  const lifecycleScheduler = options.scheduler ?? processHoldingScheduler;
   let connectProperties: ConnectProperties | undefined;
   if (protocolVersion === 5) {
     const props: ConnectProperties = { ...(options.properties ?? {}) };
@@ -333,6 +342,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     messageBufferSize,
     ackAfterHandler: options.ackAfterHandler === true,
     scheduler,
+    lifecycleScheduler,
     random,
   };
 }

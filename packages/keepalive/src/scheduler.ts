@@ -29,31 +29,48 @@ const monotonicNow: () => number = performanceClock
   ? () => performanceClock.now()
   : () => Date.now();
 
+export interface RealSchedulerOptions {
+  /**
+   * Whether a pending call keeps a Node process running. Default false (`unref`): a keepalive
+   * engine must not hold a process open, its socket does. A host waiting to reconnect has no
+   * socket open, so its timer must hold the process (true), or the process exits mid-wait.
+   */
+  keepProcessAlive?: boolean;
+}
+
+/** A scheduler on host timers: one timer per pending call. */
+export function createRealScheduler(options: RealSchedulerOptions = {}): Scheduler {
+  const unref = options.keepProcessAlive !== true;
+  return {
+    now: monotonicNow,
+    at(timeMs, fn) {
+      let handle: TimerHandle | number | undefined;
+      const arm = (): void => {
+        const delay = Math.min(Math.max(0, timeMs - monotonicNow()), MAX_TIMER_DELAY_MS);
+        handle = host.setTimeout(fire, Math.ceil(delay));
+        if (unref && typeof handle === 'object' && typeof handle.unref === 'function') {
+          handle.unref();
+        }
+      };
+      const fire = (): void => {
+        handle = undefined;
+        // Host timers run on a coarser clock and may fire a fraction of a millisecond early (or a
+        // long delay was split): honour the contract "never before timeMs" by re-arming.
+        if (monotonicNow() < timeMs) arm();
+        else fn();
+      };
+      arm();
+      return () => {
+        if (handle !== undefined) host.clearTimeout(handle);
+        handle = undefined;
+      };
+    },
+  };
+}
+
 /**
  * The default scheduler: one host timer per pending call, `unref`'d where the host supports it
  * so an idle engine never keeps a Node process alive. Use `createSharedScheduler()` for many
  * connections.
  */
-export const realScheduler: Scheduler = {
-  now: monotonicNow,
-  at(timeMs, fn) {
-    let handle: TimerHandle | number | undefined;
-    const arm = (): void => {
-      const delay = Math.min(Math.max(0, timeMs - monotonicNow()), MAX_TIMER_DELAY_MS);
-      handle = host.setTimeout(fire, Math.ceil(delay));
-      if (typeof handle === 'object' && typeof handle.unref === 'function') handle.unref();
-    };
-    const fire = (): void => {
-      handle = undefined;
-      // Host timers run on a coarser clock and may fire a fraction of a millisecond early (or a
-      // long delay was split): honour the contract "never before timeMs" by re-arming.
-      if (monotonicNow() < timeMs) arm();
-      else fn();
-    };
-    arm();
-    return () => {
-      if (handle !== undefined) host.clearTimeout(handle);
-      handle = undefined;
-    };
-  },
-};
+export const realScheduler: Scheduler = createRealScheduler();

@@ -260,4 +260,29 @@ describe('realScheduler', () => {
     expect(code).toBe(0);
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 15_000);
+
+  it('createRealScheduler({ keepProcessAlive: true }) holds the process until the call runs', async () => {
+    const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const script = `
+      import { createRealScheduler } from ${JSON.stringify(entry)};
+      const scheduler = createRealScheduler({ keepProcessAlive: true });
+      scheduler.at(scheduler.now() + 300, () => console.log('ran'));
+    `;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve(out));
+    });
+    expect(stdout.trim()).toBe('ran');
+  }, 15_000);
 });

@@ -1,0 +1,27 @@
+/** An append-only list shown newest first, bounded so a busy topic cannot grow the page forever. */
+export interface LogList {
+  add(text: string, kind?: string): HTMLLIElement;
+  readonly size: number;
+}
+
+const time = (): string => new Date().toISOString().slice(11, 23);
+
+export function createLogList(list: HTMLElement, limit = 200): LogList {
+  let size = 0;
+  return {
+    add(text, kind) {
+      const item = document.createElement('li');
+      if (kind) item.className = kind;
+      const stamp = document.createElement('time');
+      stamp.textContent = time();
+      item.append(stamp, document.createTextNode(` ${text}`));
+      list.prepend(item);
+      size++;
+      while (list.childElementCount > limit) list.lastElementChild?.remove();
+      return item;
+    },
+    get size() {
+      return size;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { performance } from 'node:perf_hooks';
+import { run } from './main.js';
+
+const controller = new AbortController();
+// First Ctrl-C ends cleanly (DISCONNECT, exit code as documented); a second one exits at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
+}
+
+// `mqttkit sub ... | head -1`: the reader went away; stop quietly, as a SIGPIPE'd C tool would.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const code = await run(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  interrupt: controller.signal,
+  stderrIsTTY: process.stderr.isTTY === true,
+  now: () => performance.timeOrigin + performance.now(),
+});
+// Let buffered output reach its pipe, then exit even if a timer or stdin is still open.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
