@@ -11,4 +11,5 @@ export const workspaceAlias = {
   '@mqttkit/state': pkg('state/src/index.ts'),
   '@mqttkit/testkit': pkg('testkit/src/index.ts'),
   '@mqttkit/client': pkg('client/src/index.ts'),
+  '@mqttkit/store-file': pkg('store-file/src/index.ts'),
 };

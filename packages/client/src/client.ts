@@ -534,7 +534,9 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
           this.heldAcks = [];
           this.session.disconnected();
           this.runner.dispatch(
-            error === undefined ? { type: 'transportClosed' } : { type: 'transportClosed', error },
+            error === undefined
+              ? { type: 'transportClosed' }
+              : { type: 'transportClosed', error, retryable: isRetryable(error) },
           );
         },
       },
@@ -870,4 +872,17 @@ export async function connect(
   const client = createClient({ ...rest, url });
   await client.connect(signal ? { signal } : {});
   return client;
+}
+
+/**
+ * The transport's word on whether the same open may succeed again (`TransportError.retryable`:
+ * false for a certificate failing verification or a bad URL). Read as a property, not by class,
+ * since two copies of the transport package may be loaded.
+ */
+function isRetryable(error: unknown): boolean {
+  return !(
+    typeof error === 'object' &&
+    error !== null &&
+    Reflect.get(error, 'retryable') === false
+  );
 }

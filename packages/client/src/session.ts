@@ -18,7 +18,7 @@ import { PacketTooLargeForBrokerError, PublishRefusedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createPacketIdAllocator, type PacketIdAllocator } from './packet-ids.js';
 import { createSendWindow, DEFAULT_RECEIVE_MAXIMUM, type SendWindow } from './send-window.js';
-import type { InflightEntry, InflightStore } from './store.js';
+import type { InflightStore } from './store.js';
 import { createIncomingAliases, createOutgoingAliases } from './topic-aliases.js';
 
 export interface Deferred<T> {
@@ -417,7 +417,19 @@ export class Session {
     }
     if (flow.stage === 'publish') {
       flow.stage = 'pubrel';
-      this.persist(packetId, { kind: 'pubrel', packetId });
+      const stored = this.options.store.put(packetId, { kind: 'pubrel', packetId });
+      if (stored instanceof Promise) {
+        // Once PUBREL is sent the PUBLISH must never be resent (spec 4.3.3): a process that dies
+        // before the store says `pubrel` would resend the PUBLISH on restart, and the broker,
+        // done with that id, would deliver the message twice. So PUBREL waits for the store,
+        // and `pump()` sends it (in flow order, so PUBRELs keep PUBREC order [MQTT-4.6.0-3]).
+        flow.sent = false;
+        flow.persisted = false;
+        this.track(stored, flow, packetId);
+        return { send: [] };
+      }
+    } else if (!flow.persisted) {
+      return { send: [] }; // a repeated PUBREC while the first is being stored
     }
     return { send: [{ cmd: 'pubrel', packetId }] };
   }
@@ -585,16 +597,7 @@ export class Session {
       const stored = this.options.store.put(packetId, { kind: 'publish', packet });
       if (stored instanceof Promise) {
         // Written once stored, so a restarted process can always finish what the broker got.
-        this.storing++;
-        const done = (): void => {
-          this.storing--;
-          flow.persisted = true;
-          this.options.onPersisted?.();
-        };
-        stored.then(done, (error: unknown) => {
-          this.options.logger.error({ err: error, packetId }, 'in-flight store failed');
-          done();
-        });
+        this.track(stored, flow, packetId);
         continue;
       }
       flow.persisted = true;
@@ -675,8 +678,18 @@ export class Session {
     return out;
   }
 
-  private persist(packetId: number, entry: InflightEntry): void {
-    this.settle(this.options.store.put(packetId, entry));
+  /** An asynchronous `put` for `flow`: the flow is written by `pump()` once it resolved. */
+  private track(stored: Promise<void>, flow: Flow, packetId: number): void {
+    this.storing++;
+    const done = (): void => {
+      this.storing--;
+      flow.persisted = true;
+      this.options.onPersisted?.();
+    };
+    stored.then(done, (error: unknown) => {
+      this.options.logger.error({ err: error, packetId }, 'in-flight store failed');
+      done();
+    });
   }
 
   private settle(result: void | Promise<void>): void {

@@ -23,8 +23,18 @@ export type CloseCause =
   | { readonly type: 'local-end'; readonly initiator: 'local'; readonly force: boolean }
   /** The user aborted a connection attempt (the `AbortSignal` of `connect()`). */
   | { readonly type: 'aborted'; readonly initiator: 'local' }
-  /** The transport failed (socket error, TLS error, DNS...), with the error it reported. */
-  | { readonly type: 'transport-error'; readonly initiator: 'network'; readonly error: unknown }
+  /**
+   * The transport failed (socket error, TLS error, DNS...), with the error it reported.
+   * `retryable: false` when the transport says the same attempt cannot succeed as it stands (a
+   * certificate that fails verification, a bad URL): no automatic retry, unless the policy's
+   * `retryRefusals` asks for one.
+   */
+  | {
+      readonly type: 'transport-error';
+      readonly initiator: 'network';
+      readonly error: unknown;
+      readonly retryable: boolean;
+    }
   /**
    * The transport closed without error and without an MQTT reason (no DISCONNECT): we cannot tell
    * whether the broker or a proxy in between closed it.

@@ -34,6 +34,8 @@ export interface TransportOpenedEvent {
 export interface TransportClosedEvent {
   readonly type: 'transportClosed';
   readonly error?: unknown;
+  /** With `error`: false when retrying the same open cannot succeed (see `CloseCause`). Default true. */
+  readonly retryable?: boolean;
 }
 
 /** Broker: CONNACK with reason code 0x00. */

@@ -17,9 +17,11 @@ export interface ReconnectPolicy {
    */
   readonly maxAttempts?: number;
   /**
-   * Also reconnect after a broker's refusal that will not change by itself: a CONNACK refusal
-   * (bad credentials, not authorized, banned...) or a DISCONNECT marked permanent below. For
-   * deployments that refresh credentials or ACLs out of band; backoff bounds the cost. Default false.
+   * Also reconnect after a refusal that will not change by itself: a CONNACK refusal (bad
+   * credentials, not authorized, banned...), a DISCONNECT marked permanent below, or a transport
+   * error that is not retryable (a server certificate failing verification, e.g. behind a captive
+   * portal). For deployments that refresh credentials, ACLs or certificates out of band; backoff
+   * bounds the cost. Default false.
    * Local ends, aborts and protocol violations never reconnect.
    */
   readonly retryRefusals?: boolean;
@@ -114,6 +116,7 @@ export function isTransient(cause: CloseCause): boolean {
     case 'aborted':
       return false;
     case 'transport-error':
+      return cause.retryable;
     case 'transport-closed':
     case 'keepalive-timeout':
     case 'connect-timeout':
@@ -139,10 +142,15 @@ export function isTransient(cause: CloseCause): boolean {
 export function shouldReconnect(cause: CloseCause, policy: ReconnectPolicy, attempt = 1): boolean {
   if (!policy.enabled) return false;
   if (policy.maxAttempts !== undefined && attempt > policy.maxAttempts) return false;
-  if (policy.retryRefusals === true && isBrokerRefusal(cause)) return true;
+  if (policy.retryRefusals === true && isRefusal(cause)) return true;
   return isTransient(cause);
 }
 
-function isBrokerRefusal(cause: CloseCause): boolean {
-  return cause.type === 'connack-refused' || cause.type === 'broker-disconnect';
+/** A refusal that will not change by itself: the broker's, or a certificate failing verification. */
+function isRefusal(cause: CloseCause): boolean {
+  return (
+    cause.type === 'connack-refused' ||
+    cause.type === 'broker-disconnect' ||
+    (cause.type === 'transport-error' && !cause.retryable)
+  );
 }

@@ -113,11 +113,11 @@ export function afterTransportClosed(
 }
 
 /** The transport closed by itself while we still used it. */
-export function linkLost(from: LinkState, error: unknown): Step {
+export function linkLost(from: LinkState, error: unknown, retryable = true): Step {
   const cause: CloseCause =
     error === undefined
       ? { type: 'transport-closed', initiator: 'network' }
-      : { type: 'transport-error', initiator: 'network', error };
+      : { type: 'transport-error', initiator: 'network', error, retryable };
   return afterTransportClosed(from, cause, planNext(cause, from.settings, attemptOf(from)));
 }
 

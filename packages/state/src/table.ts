@@ -106,7 +106,7 @@ export const TRANSITION_TABLE: TransitionTable = {
       kind: 'apply',
       to: ['reconnectWait', 'closed'],
       note: 'the open failed',
-      run: (s, e) => linkLost(s, e.error),
+      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
     },
     connackAccepted: NOT_OPEN,
     connackRefused: NOT_OPEN,
@@ -141,7 +141,7 @@ export const TRANSITION_TABLE: TransitionTable = {
       kind: 'apply',
       to: ['reconnectWait', 'closed'],
       note: 'closed before CONNACK',
-      run: (s, e) => linkLost(s, e.error),
+      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
     },
     connackAccepted: {
       kind: 'apply',
@@ -222,7 +222,7 @@ export const TRANSITION_TABLE: TransitionTable = {
       kind: 'apply',
       to: ['reconnectWait', 'closed'],
       note: 'link lost',
-      run: (s, e) => linkLost(s, e.error),
+      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
     },
     connackAccepted: {
       kind: 'apply',

@@ -27,7 +27,14 @@ describe('shouldReconnect', () => {
     [{ type: 'local-end', initiator: 'local', force: false }, false],
     [{ type: 'local-end', initiator: 'local', force: true }, false],
     [{ type: 'aborted', initiator: 'local' }, false],
-    [{ type: 'transport-error', initiator: 'network', error: new Error('x') }, true],
+    [
+      { type: 'transport-error', initiator: 'network', error: new Error('x'), retryable: true },
+      true,
+    ],
+    [
+      { type: 'transport-error', initiator: 'network', error: new Error('cert'), retryable: false },
+      false,
+    ],
     [{ type: 'transport-closed', initiator: 'network' }, true],
     [{ type: 'keepalive-timeout', initiator: 'network' }, true],
     [{ type: 'connect-timeout', initiator: 'network' }, true],
@@ -98,6 +105,14 @@ describe('shouldReconnect', () => {
       expect(shouldReconnect(cause, { ...retry, enabled: false })).toBe(false);
     }
     expect(shouldReconnect(disconnect(0x98), retry)).toBe(true);
+    const certificate: CloseCause = {
+      type: 'transport-error',
+      initiator: 'network',
+      error: new Error('unknown CA'),
+      retryable: false,
+    };
+    expect(shouldReconnect(certificate, on)).toBe(false);
+    expect(shouldReconnect(certificate, retry)).toBe(true);
     const local: CloseCause[] = [
       { type: 'local-end', initiator: 'local', force: false },
       { type: 'aborted', initiator: 'local' },

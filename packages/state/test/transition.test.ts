@@ -83,10 +83,26 @@ describe('connecting', () => {
     expect(types(r)).toEqual(['sendConnect', 'emit']);
   });
 
+  it('transportClosed with a non-retryable error (certificate): closed, no retry', () => {
+    const error = new Error('unknown CA');
+    const r = applied(s, { type: 'transportClosed', error, retryable: false });
+    expect(r.state).toMatchObject({
+      type: 'closed',
+      reason: { type: 'transport-error', retryable: false, willReconnect: false },
+    });
+    expect(types(r)).not.toContain('scheduleReconnect');
+  });
+
   it('transportClosed with an error: retry on the next server with attempt + 1', () => {
     const error = new Error('ECONNREFUSED');
     const r = applied(s, { type: 'transportClosed', error });
-    const reason = { type: 'transport-error', initiator: 'network', error, willReconnect: true };
+    const reason = {
+      type: 'transport-error',
+      initiator: 'network',
+      error,
+      retryable: true,
+      willReconnect: true,
+    };
     expect(r.state).toEqual({
       type: 'reconnectWait',
       settings,

@@ -7,9 +7,11 @@ import { performance } from 'node:perf_hooks';
  * - `blackhole`: drop every byte both ways and keep both sockets open, and swallow closes from
  *   either side: a half-open link, as behind a dead NAT or a phone hotspot that lost its uplink.
  * - `delay`: forward after `setDelay(ms)`, keeping order.
+ * - `throttle`: forward at most `setThrottle(bytesPerSecond)` bytes per second each way (a chunk
+ *   leaves once the previous ones and its own size have been paid for), keeping order.
  * - `cut`: reset every connection (RST) now, and reset new ones as they arrive.
  */
-export type FaultMode = 'pass' | 'blackhole' | 'delay' | 'cut';
+export type FaultMode = 'pass' | 'blackhole' | 'delay' | 'throttle' | 'cut';
 
 /** Which way a chunk travels: from the client towards the target, or back. */
 export type ChunkDirection = 'client-to-target' | 'target-to-client';
@@ -21,6 +23,8 @@ export type ChunkListener = (
   atMs: number,
   /** False when the current mode dropped it. */
   forwarded: boolean,
+  /** Which proxied connection carried it: 1, 2, ... in accept order. */
+  linkId: number,
 ) => void;
 
 export interface FaultProxy {
@@ -30,6 +34,8 @@ export interface FaultProxy {
   readonly mode: FaultMode;
   setMode(mode: FaultMode): void;
   setDelay(ms: number): void;
+  /** Rate of `throttle` mode, bytes per second each way. Default 64 KiB/s. */
+  setThrottle(bytesPerSecond: number): void;
   /** Observe every chunk that reaches the proxy, forwarded or dropped. Returns an unsubscribe. */
   onChunk(listener: ChunkListener): () => void;
   /** Number of client connections currently held. */
@@ -42,6 +48,7 @@ export interface StartFaultProxyOptions {
 }
 
 interface Link {
+  id: number;
   client: Socket;
   target: Socket;
 }
@@ -50,9 +57,12 @@ interface Link {
 export async function startFaultProxy(options: StartFaultProxyOptions): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
   let delayMs = 0;
+  let bytesPerSecond = 64 * 1024;
+  const forwarding = (): boolean => mode === 'pass' || mode === 'delay' || mode === 'throttle';
   const listeners = new Set<ChunkListener>();
   const links = new Set<Link>();
   const timers = new Set<NodeJS.Timeout>();
+  let linkCount = 0;
 
   const reset = (link: Link): void => {
     link.client.resetAndDestroy();
@@ -72,7 +82,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       while (queue.length > 0 && (queue[0] as { releaseAt: number }).releaseAt <= now) {
         const { chunk } = queue.shift() as { chunk: Buffer };
         // Bytes still in flight when the link went black are lost, as on a real network.
-        if (!to.destroyed && (mode === 'pass' || mode === 'delay')) to.write(chunk);
+        if (!to.destroyed && forwarding()) to.write(chunk);
       }
       const head = queue[0];
       if (head) {
@@ -82,16 +92,23 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     };
     from.on('data', (chunk: Buffer) => {
       const atMs = performance.now();
-      const forwarded = mode === 'pass' || mode === 'delay';
-      for (const listener of listeners) listener(direction, chunk, atMs, forwarded);
+      const forwarded = forwarding();
+      for (const listener of listeners) listener(direction, chunk, atMs, forwarded, link.id);
       if (!forwarded) return;
       if (mode === 'pass' && queue.length === 0) {
         to.write(chunk);
         return;
       }
       const last = queue[queue.length - 1];
-      const wanted = mode === 'delay' ? atMs + delayMs : atMs;
-      queue.push({ chunk, releaseAt: Math.max(wanted, last ? last.releaseAt : 0) });
+      const previous = last ? last.releaseAt : 0;
+      let releaseAt: number;
+      if (mode === 'throttle') {
+        // Pay for this chunk after the ones queued before it.
+        releaseAt = Math.max(atMs, previous) + (chunk.length * 1000) / bytesPerSecond;
+      } else {
+        releaseAt = Math.max(mode === 'delay' ? atMs + delayMs : atMs, previous);
+      }
+      queue.push({ chunk, releaseAt });
       if (!timer) pump();
     });
     // A half-open link never tells the other side; otherwise closes travel through.
@@ -113,7 +130,7 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
       return;
     }
     const target = connect(options.target.port, options.target.host);
-    const link: Link = { client, target };
+    const link: Link = { id: ++linkCount, client, target };
     links.add(link);
     relay(link, client, target, 'client-to-target');
     relay(link, target, client, 'target-to-client');
@@ -135,6 +152,12 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
     setDelay(ms) {
       if (!(ms >= 0)) throw new RangeError(`delay must be >= 0, got ${ms}`);
       delayMs = ms;
+    },
+    setThrottle(rate) {
+      if (!(rate > 0) || !Number.isFinite(rate)) {
+        throw new RangeError(`throttle must be a positive number of bytes per second, got ${rate}`);
+      }
+      bytesPerSecond = rate;
     },
     onChunk(listener) {
       listeners.add(listener);

@@ -25,8 +25,18 @@ export interface MosquittoHandle {
   readonly dir: string;
   /** Everything mosquitto logged so far. */
   log(): string;
-  /** Kill the broker (SIGKILL) and start it again on the same port with the same files. */
-  restart(): Promise<void>;
+  /**
+   * Kill the broker (SIGKILL by default) and start it again on the same port with the same
+   * files. mosquitto writes its persistence file on a clean exit (SIGTERM) or on
+   * `autosave_interval`; a SIGKILL loses what changed since the last save.
+   */
+  restart(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** Stop the broker (SIGKILL by default) and keep its files; `start()` brings it back. */
+  stop(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** Start a stopped broker again on the same port with the same files. */
+  start(): Promise<void>;
+  /** True while the broker process runs. */
+  readonly running: boolean;
   close(): Promise<void>;
 }
 
@@ -103,9 +113,19 @@ export async function startMosquitto(
     url: `mqtt://127.0.0.1:${port}`,
     dir,
     log: () => output,
-    async restart() {
-      await kill('SIGKILL');
+    async restart(restartOptions) {
+      await kill(restartOptions?.signal ?? 'SIGKILL');
       await launch();
+    },
+    async stop(stopOptions) {
+      await kill(stopOptions?.signal ?? 'SIGKILL');
+    },
+    async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return;
+      await launch();
+    },
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     async close() {
       await kill('SIGTERM');

@@ -24,6 +24,15 @@ export class TransportError extends Error {
     this.name = 'TransportError';
     this.code = code;
   }
+
+  /**
+   * Whether opening the same URL with the same options again may succeed without anything being
+   * changed: true for network failures, false for a bad URL or a certificate that fails
+   * verification. A reconnect policy reads it to avoid retrying forever.
+   */
+  get retryable(): boolean {
+    return true;
+  }
 }
 
 /** The URL given to `open` cannot be parsed. The message does not repeat it (it may hold a password). */
@@ -31,6 +40,10 @@ export class InvalidUrlError extends TransportError {
   constructor(options?: { cause?: unknown }) {
     super('MQTTKIT_ERR_INVALID_URL', 'Invalid transport URL', options);
     this.name = 'InvalidUrlError';
+  }
+
+  override get retryable(): boolean {
+    return false;
   }
 }
 
@@ -46,6 +59,10 @@ export class UnsupportedProtocolError extends TransportError {
     );
     this.name = 'UnsupportedProtocolError';
     this.scheme = scheme;
+  }
+
+  override get retryable(): boolean {
+    return false;
   }
 }
 
@@ -127,6 +144,11 @@ export class TlsError extends TransportError {
     this.name = 'TlsError';
     this.check = check;
     this.systemCode = systemCode;
+  }
+
+  /** A handshake cut short may pass next time; a certificate that fails verification will not. */
+  override get retryable(): boolean {
+    return this.check === 'handshake';
   }
 }
 

@@ -205,6 +205,7 @@ describe('tcp: connect failures', () => {
     const error = await open(`mqtt://user:s3cret@127.0.0.1:${port}`, rec.handlers).catch((e) => e);
     expect(error).toMatchObject({ code: 'MQTTKIT_ERR_CONNECT', name: 'ConnectError' });
     expect(error.systemCode).toBe('ECONNREFUSED');
+    expect(error.retryable).toBe(true);
     expect(error.cause.code).toBe('ECONNREFUSED');
     expect(error.message).toContain(`mqtt://127.0.0.1:${port}`);
     expect(error.message).not.toMatch(/s3cret|user/);

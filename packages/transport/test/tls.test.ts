@@ -82,6 +82,8 @@ describe('tls: verification on by default', () => {
       tls: { ca: certs.otherCa },
     }).catch((e) => e);
     expect(error).toMatchObject({ code: 'MQTTKIT_ERR_TLS', name: 'TlsError', check: 'unknown-ca' });
+    // A certificate failing verification will not pass on a retry: reconnect policies read this.
+    expect(error.retryable).toBe(false);
     expect(error.message).toContain('not signed by a trusted CA');
     expect(error.cause.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     expect(rec.closes).toHaveLength(0);

@@ -1,0 +1,119 @@
+// The whole benchmark: every case in the same run against one broker (the idle cases start
+// their own), with full or quick sizes. Quick mode checks that everything works (no lost message,
+// no crash), not how fast it is.
+import { loadavg } from 'node:os';
+import { startBenchBroker } from './broker.js';
+import { runConnectRate } from './connect-rate.js';
+import { runMemory, runScale } from './idle.js';
+import { runLatency } from './latency.js';
+import type { Row } from './stats.js';
+import { runThroughput } from './throughput.js';
+
+export interface SuiteOptions {
+  quick: boolean;
+  /** Run only these parts (all when empty). */
+  only?: readonly Part[];
+  log?: (line: string) => void;
+}
+
+export const PARTS = ['throughput', 'latency', 'connect', 'memory', 'scale'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface SuiteResult {
+  rows: Row[];
+  /** 1-minute load average at start and end, to judge a shared machine. */
+  load: [number, number];
+  seconds: number;
+}
+
+export async function runSuite({
+  quick,
+  only = [],
+  log = () => {},
+}: SuiteOptions): Promise<SuiteResult> {
+  const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
+  const rows: Row[] = [];
+  const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
+  const broker = await startBenchBroker();
+  try {
+    if (wants('throughput')) log('throughput...');
+    if (wants('throughput'))
+      rows.push(
+        ...(await runThroughput(
+          broker.url,
+          broker.port,
+          quick
+            ? {
+                rounds: 1,
+                n: {
+                  'q0-64': 300,
+                  'q0-16k': 100,
+                  'q1-64': 200,
+                  'q1-16k': 50,
+                  'q2-64': 200,
+                  'q2-16k': 50,
+                },
+                receiveN: 300,
+                timeoutMs: 10_000,
+              }
+            : {
+                rounds: 5,
+                n: {
+                  'q0-64': 100_000,
+                  'q0-16k': 10_000,
+                  'q1-64': 30_000,
+                  'q1-16k': 5_000,
+                  'q2-64': 20_000,
+                  'q2-16k': 3_000,
+                },
+                receiveN: 50_000,
+                timeoutMs: 60_000,
+              },
+          log,
+        )),
+      );
+    if (wants('latency')) log('latency...');
+    if (wants('latency'))
+      rows.push(
+        ...(await runLatency(
+          broker.url,
+          quick
+            ? { rounds: 1, requests: 20, ratePerSecond: 200, timeoutMs: 10_000 }
+            : { rounds: 3, requests: 400, ratePerSecond: 200, timeoutMs: 30_000 },
+        )),
+      );
+    if (wants('connect')) log('connect rate...');
+    if (wants('connect'))
+      rows.push(
+        ...(await runConnectRate(
+          broker.url,
+          broker.port,
+          quick
+            ? { rounds: 1, connections: 40, concurrency: 10 }
+            : { rounds: 3, connections: 1000, concurrency: 50 },
+        )),
+      );
+  } finally {
+    await broker.close();
+  }
+  if (wants('memory')) log('memory (child processes)...');
+  if (wants('memory'))
+    rows.push(
+      ...(await runMemory(quick ? { rounds: 1, clients: 50 } : { rounds: 3, clients: 1000 })),
+    );
+  if (wants('scale')) log('scale (child processes)...');
+  if (wants('scale'))
+    rows.push(
+      ...(await runScale(
+        quick
+          ? { clients: 50, keepalive: 1, windowMs: 2500 }
+          : { clients: 10_000, keepalive: 30, windowMs: 60_000 },
+      )),
+    );
+  return {
+    rows,
+    load: [loadStart, loadavg()[0] ?? 0],
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,262 @@
+// Publish throughput (one publisher to one subscriber, counted at the subscriber) and receive
+// throughput (a subscriber draining a retained backlog, or fed by a raw publisher), for each
+// client and the raw ceiling, rounds interleaved so load drift hits every client alike.
+import { type BenchConn, type BenchLib, LIBS, type QoS } from './libs.js';
+import { pump } from './pump.js';
+import { encodePublishes, type RawConn, rawConnect } from './raw.js';
+import { median, msSince, nowNs, type Row } from './stats.js';
+
+export interface ThroughputConfig {
+  rounds: number;
+  /** Messages per round by case key, e.g. `q0-64`. */
+  n: Record<string, number>;
+  receiveN: number;
+  timeoutMs: number;
+}
+
+interface Party {
+  name: string;
+  /** Runs one round of `n` messages on a fresh topic; resolves with messages/s. */
+  publishRound(topic: string, payload: Buffer, qos: QoS, n: number): Promise<number>;
+  /** The subscriber drains `n` retained messages under `prefix/`. */
+  retainedRound(prefix: string, n: number, feeder: RawConn): Promise<number>;
+  /** A raw publisher blasts `n` QoS 0 messages at the subscriber. */
+  blastRound(topic: string, payload: Buffer, n: number, feeder: RawConn): Promise<number>;
+  close(): Promise<void>;
+}
+
+const BLOCK = 500;
+
+/** Writes `n` pre-encoded copies in blocks of BLOCK, honouring backpressure. */
+async function writeAll(conn: RawConn, block: Buffer, tail: Buffer, n: number): Promise<void> {
+  for (let i = 0; i + BLOCK <= n; i += BLOCK) await conn.write(block);
+  if (n % BLOCK) await conn.write(tail);
+}
+
+/** Makes mosquitto finish everything the feeder sent before (it handles one client in order). */
+async function barrier(feeder: RawConn): Promise<void> {
+  const { encode } = await import('@mqttkit/codec');
+  const acked = feeder.nextPuback();
+  feeder.socket.write(
+    encode(
+      {
+        cmd: 'publish',
+        topic: 'bench/barrier',
+        payload: new Uint8Array(0),
+        qos: 1,
+        packetId: 7,
+        retain: false,
+        dup: false,
+      },
+      { protocolVersion: 5 },
+    ),
+  );
+  await acked;
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function libParty(
+  lib: BenchLib,
+  url: string,
+  tag: string,
+  timeoutMs: number,
+): Promise<Party> {
+  const pub: BenchConn = await lib.connect(url, { clientId: `${tag}-pub` });
+  const sub: BenchConn = await lib.connect(url, { clientId: `${tag}-sub` });
+  let onTopic: (topic: string) => void = () => {};
+  sub.onMessage((topic) => onTopic(topic));
+  const count = (n: number, match: (topic: string) => boolean, what: string): Promise<void> => {
+    let got = 0;
+    let finish: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    onTopic = (topic) => {
+      if (match(topic) && ++got === n) finish();
+    };
+    return within(done, timeoutMs, `${lib.name} ${what}`).catch((error: unknown) => {
+      throw new Error(`${String(error)} (lost messages: ${got} of ${n} arrived)`);
+    });
+  };
+  return {
+    name: lib.name,
+    async publishRound(topic, payload, qos, n) {
+      await sub.subscribe(topic, qos);
+      const arrived = count(n, (t) => t === topic, topic);
+      const t0 = nowNs();
+      await Promise.all([pump(pub, topic, payload, qos, n, qos === 0 ? 1000 : 100), arrived]);
+      return n / (msSince(t0) / 1000);
+    },
+    async retainedRound(prefix, n, feeder) {
+      await barrier(feeder);
+      const arrived = count(n, (t) => t.startsWith(prefix), prefix);
+      const t0 = nowNs();
+      await sub.subscribe(`${prefix}#`, 0);
+      await arrived;
+      return n / (msSince(t0) / 1000);
+    },
+    async blastRound(topic, payload, n, feeder) {
+      await sub.subscribe(topic, 0);
+      const arrived = count(n, (t) => t === topic, topic);
+      const block = encodePublishes(topic, payload, BLOCK);
+      const tail = encodePublishes(topic, payload, n % BLOCK);
+      const t0 = nowNs();
+      await Promise.all([writeAll(feeder, block, tail, n), arrived]);
+      return n / (msSince(t0) / 1000);
+    },
+    async close() {
+      await Promise.all([pub.end(), sub.end()]);
+    },
+  };
+}
+
+export async function rawParty(port: number, tag: string, timeoutMs: number): Promise<Party> {
+  const pub = await rawConnect(port, `${tag}-pub`);
+  const sub = await rawConnect(port, `${tag}-sub`);
+  let onCount: (count: number) => void = () => {};
+  sub.onPublishes((c) => onCount(c));
+  const count = (n: number, what: string): Promise<void> => {
+    let got = 0;
+    let finish: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    onCount = (c) => {
+      got += c;
+      if (got >= n) finish();
+    };
+    return within(done, timeoutMs, `raw ${what}`).catch((error: unknown) => {
+      throw new Error(`${String(error)} (lost messages: ${got} of ${n} arrived)`);
+    });
+  };
+  return {
+    name: 'raw',
+    async publishRound(topic, payload, _qos, n) {
+      await sub.subscribe(topic, 0);
+      const block = encodePublishes(topic, payload, BLOCK);
+      const tail = encodePublishes(topic, payload, n % BLOCK);
+      const arrived = count(n, topic);
+      const t0 = nowNs();
+      await Promise.all([writeAll(pub, block, tail, n), arrived]);
+      return n / (msSince(t0) / 1000);
+    },
+    async retainedRound(prefix, n, feeder) {
+      await barrier(feeder);
+      const arrived = count(n, prefix);
+      const t0 = nowNs();
+      await sub.subscribe(`${prefix}#`, 0);
+      await arrived;
+      return n / (msSince(t0) / 1000);
+    },
+    async blastRound(topic, payload, n, feeder) {
+      await sub.subscribe(topic, 0);
+      const block = encodePublishes(topic, payload, BLOCK);
+      const tail = encodePublishes(topic, payload, n % BLOCK);
+      const arrived = count(n, topic);
+      const t0 = nowNs();
+      await Promise.all([writeAll(feeder, block, tail, n), arrived]);
+      return n / (msSince(t0) / 1000);
+    },
+    async close() {
+      await Promise.all([pub.end(), sub.end()]);
+    },
+  };
+}
+
+export const PUBLISH_CASES: ReadonlyArray<{ key: string; qos: QoS; size: number; label: string }> =
+  [
+    { key: 'q0-64', qos: 0, size: 64, label: 'publish QoS 0, 64 B' },
+    { key: 'q0-16k', qos: 0, size: 16_384, label: 'publish QoS 0, 16 KiB' },
+    { key: 'q1-64', qos: 1, size: 64, label: 'publish QoS 1, 64 B' },
+    { key: 'q1-16k', qos: 1, size: 16_384, label: 'publish QoS 1, 16 KiB' },
+    { key: 'q2-64', qos: 2, size: 64, label: 'publish QoS 2, 64 B' },
+    { key: 'q2-16k', qos: 2, size: 16_384, label: 'publish QoS 2, 16 KiB' },
+  ];
+
+export async function runThroughput(
+  url: string,
+  port: number,
+  config: ThroughputConfig,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const parties: Party[] = [];
+  for (const lib of LIBS)
+    parties.push(await libParty(lib, url, `tp-${lib.name}`, config.timeoutMs));
+  parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
+  const feeder = await rawConnect(port, 'tp-feeder');
+  const rows: Row[] = [];
+  const record = (label: string, lib: string, rounds: number[]): void => {
+    rows.push({ case: label, lib, value: median(rounds), unit: 'msg/s', better: 'higher', rounds });
+  };
+  try {
+    // Warm-up: let each client's hot paths get compiled before anything is timed.
+    for (const p of parties) {
+      for (const qos of [0, 1, 2] as const) {
+        await p.publishRound(`bench/warm/${p.name}/${qos}`, Buffer.alloc(64, 1), qos, 2000);
+      }
+    }
+    for (const c of PUBLISH_CASES) {
+      const n = config.n[c.key] ?? 1000;
+      const payload = Buffer.alloc(c.size, 0x61);
+      const results = new Map<string, number[]>();
+      const cpu = new Map<string, number[]>();
+      for (let r = 0; r < config.rounds; r++) {
+        for (const p of parties) {
+          if (p.name === 'raw' && c.qos !== 0) continue;
+          // This process runs publisher and subscriber; the other parties sit idle meanwhile.
+          const cpu0 = process.cpuUsage();
+          const rate = await p.publishRound(`bench/${c.key}/${p.name}/${r}`, payload, c.qos, n);
+          const used = process.cpuUsage(cpu0);
+          results.set(p.name, [...(results.get(p.name) ?? []), rate]);
+          cpu.set(p.name, [...(cpu.get(p.name) ?? []), (used.user + used.system) / n]);
+        }
+      }
+      for (const [lib, rounds] of results) record(`${c.label} (${n})`, lib, rounds);
+      for (const [lib, rounds] of cpu) {
+        rows.push({
+          case: `${c.label}: client CPU per message (pub + sub)`,
+          lib,
+          value: median(rounds),
+          unit: 'µs',
+          better: 'lower',
+          rounds,
+        });
+      }
+      log(`  ${c.label}: done`);
+    }
+    const n = config.receiveN;
+    const payload = Buffer.alloc(64, 0x62);
+    const retained = new Map<string, number[]>();
+    const blast = new Map<string, number[]>();
+    for (let r = 0; r < config.rounds; r++) {
+      for (const p of parties) {
+        const prefix = `bench/ret/${p.name}/${r}/`;
+        const backlog = encodePublishes('', payload, n, true, (i) => `${prefix}${i}`);
+        await feeder.write(backlog);
+        retained.set(p.name, [
+          ...(retained.get(p.name) ?? []),
+          await p.retainedRound(prefix, n, feeder),
+        ]);
+        blast.set(p.name, [
+          ...(blast.get(p.name) ?? []),
+          await p.blastRound(`bench/blast/${p.name}/${r}`, payload, n, feeder),
+        ]);
+      }
+    }
+    for (const [lib, rounds] of retained)
+      record(`receive retained backlog, 64 B (${n})`, lib, rounds);
+    for (const [lib, rounds] of blast)
+      record(`receive from raw publisher, 64 B (${n})`, lib, rounds);
+    log('  receive: done');
+  } finally {
+    await Promise.all([...parties.map((p) => p.close()), feeder.end()]);
+  }
+  return rows;
+}

@@ -1,0 +1,95 @@
+/**
+ * `pnpm bench --quick` as CI runs it: every case with tiny sizes, against a real mosquitto.
+ * It asserts nothing about speed, only that each case ran to the end: every message counted
+ * at its subscriber (a lost one fails the run), every client and child process exited cleanly,
+ * and every row has a finite, positive value where one must exist.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasMosquitto } from '@mqttkit/testkit';
+import { describe, expect, it } from 'vitest';
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function runQuick(): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', '--quick'], {
+      cwd: benchDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.run.json') },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+/** Table rows as [case, client, median] cells. */
+function rows(out: string): string[][] {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| case'))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+}
+
+describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
+  it('runs every case to the end with no lost message and a value for each row', async () => {
+    const { code, out, err } = await runQuick();
+    expect(err).not.toMatch(/lost messages|Error/);
+    expect(code, err).toBe(0);
+    const table = rows(out);
+    const cases = new Set(table.map((r) => r[0]));
+    for (const want of [
+      /^publish QoS 0, 64 B/,
+      /^publish QoS 0, 16 KiB/,
+      /^publish QoS 1, 64 B/,
+      /^publish QoS 1, 16 KiB/,
+      /^publish QoS 2, 64 B/,
+      /^publish QoS 2, 16 KiB/,
+      /^receive retained backlog/,
+      /^receive from raw publisher/,
+      /request\/response .* p50$/,
+      /request\/response .* p99$/,
+      /^connect until CONNACK/,
+      /^heap \(heapUsed\) per idle client/,
+      /^ArrayBuffers per idle client/,
+      /^RSS per idle client/,
+      /CPU per minute$/,
+      /timers held$/,
+      /PINGREQs sent$/,
+    ]) {
+      expect(
+        [...cases].some((c) => want.test(c as string)),
+        String(want),
+      ).toBe(true);
+    }
+    // Rates, latencies and heap must be measured numbers (RSS deltas of a small sample may be 0).
+    for (const [name, client, value] of table) {
+      if (/RSS|ArrayBuffers|timers held|PINGREQs/.test(name as string)) continue;
+      const n = Number((value ?? '').replace(/[^0-9.]/g, ''));
+      expect(n, `${name} / ${client}: ${value}`).toBeGreaterThan(0);
+    }
+    // QoS 0 publish is compared with the raw ceiling, in the same run.
+    expect(table.some((r) => r[0]?.startsWith('publish QoS 0, 64 B') && r[1] === 'raw')).toBe(true);
+    // Every idle client pinged within the window (keepalive 1 s, 2.5 s window, 50 clients).
+    for (const r of table.filter((t) => /PINGREQs sent$/.test(t[0] as string))) {
+      expect(Number((r[2] ?? '').replace(/[^0-9]/g, '')), r.join(' ')).toBeGreaterThanOrEqual(50);
+    }
+  }, 40_000);
+});
