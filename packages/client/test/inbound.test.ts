@@ -142,7 +142,7 @@ const violations: Array<{
     name: 'a property repeated (two Payload Format Indicators)',
     v: 5,
     input: () => bytes(0x30, 0x08, 0x00, 0x01, 0x61, 0x04, 0x01, 0x00, 0x01, 0x00),
-    code: 0x81,
+    code: 0x82,
   },
   {
     name: 'a property not allowed in the packet (Session Expiry in PUBLISH)',

@@ -149,7 +149,8 @@ function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): Set<stri
     }
     const repeatable = def.repeatable || (ctx === 'publish' && id === 0x0b);
     if (seen.has(def.name) && !repeatable) {
-      throw new MalformedPacketError(`duplicate property ${def.name} (${hex(id)}) in ${where}`);
+      // The spec calls a repeated property a Protocol Error (e.g. 3.3.2.3.4), not malformed.
+      throw new ProtocolError(`duplicate property ${def.name} (${hex(id)}) in ${where}`);
     }
     seen.add(def.name);
     const what = `property ${def.name}`;

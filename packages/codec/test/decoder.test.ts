@@ -93,12 +93,6 @@ describe('malformed input gives MalformedPacketError (0x81)', () => {
       /unknown property identifier 0x7f/,
     ],
     [
-      'duplicate property',
-      5,
-      [0x30, 10, ...str('t'), 6, 0x23, 0, 1, 0x23, 0, 2],
-      /duplicate property topicAlias/,
-    ],
-    [
       'property not allowed in packet',
       5,
       [0x40, 7, 0, 1, 0x00, 3, 0x23, 0, 1],
@@ -163,6 +157,14 @@ describe('well-formed but forbidden input gives ProtocolError (0x82)', () => {
     ['Packet Identifier 0', 4, [0x40, 2, 0, 0], /Packet Identifier 0/],
     ['Receive Maximum 0', 5, [0x20, 6, 0, 0, 3, 0x21, 0, 0], /receiveMaximum must not be 0/],
     ['boolean property 2', 5, [0x20, 5, 0, 0, 2, 0x25, 2], /retainAvailable must be 0 or 1/],
+    // "It is a Protocol Error to include the Topic Alias more than once" (3.3.2.3.4), and likewise
+    // for every property that is not User Property or Subscription Identifier.
+    [
+      'duplicate property',
+      5,
+      [0x30, 10, ...str('t'), 6, 0x23, 0, 1, 0x23, 0, 2],
+      /duplicate property topicAlias/,
+    ],
     ['CONNACK refusal with session present', 4, [0x20, 2, 1, 5], /Session Present/],
     ['SUBACK without reason codes', 4, [0x90, 2, 0, 1], /SUBACK has no reason codes/],
     [
