@@ -35,6 +35,7 @@ import {
 import { Connection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import {
+  BeforeConnectError,
   ConnectError,
   ConnectionClosedError,
   InvalidArgumentError,
@@ -48,7 +49,12 @@ import { checkInbound } from './inbound-rules.js';
 import { createMemoryStore } from './memory-store.js';
 import { createMessageIterator, type MessagesOptions } from './messages.js';
 import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline-queue.js';
-import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type ClientOptions,
+  type ConnectOverrides,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 import { packetLog, redact } from './packet-log.js';
 import { Requests } from './requests.js';
 import { Runner } from './runner.js';
@@ -88,6 +94,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   private connection: Connection | undefined;
   private clientId: string;
   private connack: ConnackPacket | undefined;
+  /** What `beforeConnect` returned for the current attempt; read by `connectPacket` only. */
+  private attemptOverrides: ConnectOverrides | undefined;
   private connectResult: ConnectResult | undefined;
   private connectWaiters: Array<Deferred<ConnectResult>> = [];
   private endWaiters: Array<() => void> = [];
@@ -145,7 +153,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
           );
     this.runner = new Runner(
       {
-        openTransport: (serverIndex) => this.openTransport(serverIndex),
+        openTransport: (serverIndex, attempt) => this.openTransport(serverIndex, attempt),
         closeTransport: (force) => this.connection?.close(force),
         sendConnect: () => this.write([this.connectPacket()]),
         sendDisconnect: (reasonCode) =>
@@ -508,8 +516,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
 
   // --- effects --------------------------------------------------------------------------------
 
-  private openTransport(serverIndex: number): void {
+  private openTransport(serverIndex: number, attempt: number): void {
     const url = this.opts.servers[serverIndex] as string;
+    // Overrides belong to one attempt: a hook that returns nothing this time gets the options.
+    this.attemptOverrides = undefined;
     const connection = new Connection(
       {
         url,
@@ -544,10 +554,33 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     this.connection = connection;
     this.connack = undefined;
     this.opts.logger.debug({ serverIndex }, 'opening transport');
-    connection.open();
+    const hook = this.opts.beforeConnect;
+    // The hook runs inside the attempt (the machine's connect timer is already running, and
+    // `end()` closes the connection), so its failure takes the transport-error path: a typed
+    // close reason, then the reconnect policy. Its result is never logged: it holds credentials.
+    connection.open(
+      hook &&
+        (async (signal) => {
+          let overrides: ConnectOverrides | undefined;
+          try {
+            overrides = (await hook({ attempt, serverIndex, signal })) ?? undefined;
+            if (overrides !== undefined) {
+              checkOverrides(overrides, this.opts.protocolVersion);
+              // What the options allow may not hold with the overrides (a password without a
+              // username under 3.1.1): found here, it is the hook's error, not a stuck attempt.
+              encode(this.connectPacket(overrides), { protocolVersion: this.opts.protocolVersion });
+            }
+          } catch (error) {
+            throw new BeforeConnectError(error);
+          }
+          // A late answer for an attempt already abandoned must not touch the current one.
+          if (this.connection === connection) this.attemptOverrides = overrides;
+          return overrides?.url;
+        }),
+    );
   }
 
-  private connectPacket(): ConnectPacket {
+  private connectPacket(over = this.attemptOverrides): ConnectPacket {
     const o = this.opts;
     const packet: ConnectPacket = {
       cmd: 'connect',
@@ -555,8 +588,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       clean: o.clean,
       keepalive: o.keepaliveSeconds,
     };
-    if (o.username !== undefined) packet.username = o.username;
-    if (o.password !== undefined) packet.password = o.password;
+    const username = over?.username ?? o.username;
+    if (username !== undefined) packet.username = username;
+    const password =
+      typeof over?.password === 'string'
+        ? utf8Encode(over.password)
+        : (over?.password ?? o.password);
+    if (password !== undefined) packet.password = password;
     if (o.will) {
       packet.will = {
         topic: o.will.topic,
@@ -566,7 +604,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         ...(o.will.properties ? { properties: o.will.properties } : {}),
       };
     }
-    if (o.connectProperties) packet.properties = o.connectProperties;
+    if (over?.properties) packet.properties = { ...o.connectProperties, ...over.properties };
+    else if (o.connectProperties) packet.properties = o.connectProperties;
     return packet;
   }
 
@@ -820,6 +859,9 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         // must not escape into the network path.
         this.opts.logger.error({ err: error, ...packetLog(packet) }, 'packet could not be encoded');
         this.emit('error', error);
+        // Without its CONNECT the attempt could only wait for the connect timeout: end it now, as
+        // a transport error carrying the encoder's reason.
+        if (packet.cmd === 'connect') connection?.fail(error);
         continue;
       }
       if (!written) {
@@ -872,6 +914,32 @@ export async function connect(
   const client = createClient({ ...rest, url });
   await client.connect(signal ? { signal } : {});
   return client;
+}
+
+/** Rejects what `beforeConnect` returned when it cannot make a CONNECT (its values unquoted). */
+function checkOverrides(overrides: ConnectOverrides, protocolVersion: 4 | 5): void {
+  if (typeof overrides !== 'object' || overrides === null) {
+    throw new InvalidOptionError(
+      'beforeConnect',
+      'a result of { url?, username?, password?, properties? }',
+    );
+  }
+  const { url, username, password, properties } = overrides;
+  if (url !== undefined && typeof url !== 'string') {
+    throw new InvalidOptionError('beforeConnect url', 'a string');
+  }
+  if (username !== undefined && typeof username !== 'string') {
+    throw new InvalidOptionError('beforeConnect username', 'a string');
+  }
+  if (password !== undefined && typeof password !== 'string' && !(password instanceof Uint8Array)) {
+    throw new InvalidOptionError('beforeConnect password', 'a string or Uint8Array');
+  }
+  if (properties !== undefined && protocolVersion !== 5) {
+    throw new InvalidOptionError(
+      'beforeConnect properties',
+      'no MQTT 5 properties under protocolVersion 4',
+    );
+  }
 }
 
 /**

@@ -4,9 +4,17 @@
  * state machine's `transportClosed` contract holds. Writes made in one tick leave as one socket
  * write (the transport corks until the next tick).
  */
-import { type CodecError, createDecoder, type Decoder, encode, type Packet } from '@mqttkit/codec';
+import {
+  type CodecError,
+  createDecoder,
+  type Decoder,
+  encode,
+  encodePublishHeader,
+  type Packet,
+} from '@mqttkit/codec';
 import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import { open, type Transport } from '@mqttkit/transport';
+import type { AbortSignalLike } from './globals.js';
 
 interface HostAbortController {
   readonly signal: {
@@ -19,6 +27,12 @@ interface HostAbortController {
 const AbortControllerCtor = (
   globalThis as unknown as { AbortController: new () => HostAbortController }
 ).AbortController;
+
+/**
+ * From this payload size a PUBLISH is written as header + payload (no copy). Below it, copying a
+ * few hundred bytes costs less than a second stream write and a second small buffer.
+ */
+const SEPARATE_PAYLOAD_BYTES = 1024;
 
 export interface ConnectionOptions {
   url: string;
@@ -60,8 +74,36 @@ export class Connection {
     });
   }
 
-  open(): void {
-    const { url, connectTimeoutMs, tls, ws } = this.options;
+  /**
+   * Opens the link. `prepare` (the client's `beforeConnect` step) runs first and may return the
+   * URL to use; while it is pending, `close()` ends the attempt at once (one `onClose`, no error),
+   * whether or not the hook honours its signal. A rejection of `prepare` is the attempt's error.
+   */
+  open(prepare?: (signal: AbortSignalLike) => Promise<string | undefined>): void {
+    if (!prepare) {
+      this.start(this.options.url);
+      return;
+    }
+    const signal = this.controller.signal;
+    const onAbort = (): void => this.reportClose(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(() => prepare(signal))
+      .then(
+        (url) => {
+          signal.removeEventListener('abort', onAbort);
+          if (this.closed || this.closeRequested !== undefined) return;
+          this.start(url ?? this.options.url);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          this.reportClose(error);
+        },
+      );
+  }
+
+  private start(url: string): void {
+    const { connectTimeoutMs, tls, ws } = this.options;
     open(url, {
       signal: this.controller.signal,
       connectTimeoutMs,
@@ -92,9 +134,14 @@ export class Connection {
   write(packet: Packet): 'ok' | 'full' | 'dropped' {
     const transport = this.transport;
     if (!transport || this.closed || this.closeRequested === 'force') return 'dropped';
-    const below = transport.write(
-      encode(packet, { protocolVersion: this.options.protocolVersion }),
-    );
+    const protocolVersion = this.options.protocolVersion;
+    if (packet.cmd === 'publish' && packet.payload.length >= SEPARATE_PAYLOAD_BYTES) {
+      // Header and payload as two writes in this tick: the transport corks them into one socket
+      // write (one writev), so a large payload is never copied into a per-packet buffer.
+      transport.write(encodePublishHeader(packet, { protocolVersion }));
+      return transport.write(packet.payload) ? 'ok' : 'full';
+    }
+    const below = transport.write(encode(packet, { protocolVersion }));
     return below ? 'ok' : 'full';
   }
 
@@ -115,6 +162,17 @@ export class Connection {
     }
     if (force) transport.destroy();
     else transport.close();
+  }
+
+  /**
+   * Ends the link at once with `error` as the reason the client reports (a CONNECT we could not
+   * encode, say), instead of the silent close a `close(true)` of our own makes.
+   */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.controller.abort();
+    this.transport?.destroy();
+    this.reportClose(error);
   }
 
   private reportClose(error: unknown): void {

@@ -14,7 +14,8 @@ export type ClientErrorCode =
   | 'MQTTKIT_ERR_PACKET_TOO_LARGE_FOR_BROKER'
   | 'MQTTKIT_ERR_OPERATION_ABORTED'
   | 'MQTTKIT_ERR_SUBSCRIBE_REFUSED'
-  | 'MQTTKIT_ERR_LISTENER_THREW';
+  | 'MQTTKIT_ERR_LISTENER_THREW'
+  | 'MQTTKIT_ERR_BEFORE_CONNECT';
 
 export class MqttClientError extends Error {
   readonly code: ClientErrorCode;
@@ -154,6 +155,22 @@ export class ListenerError extends MqttClientError {
     super('MQTTKIT_ERR_LISTENER_THREW', `A "${event}" listener threw`, { cause });
     this.name = 'ListenerError';
     this.event = event;
+  }
+}
+
+/**
+ * The `beforeConnect` hook threw or rejected. The attempt ends as a `transport-error` carrying
+ * this error (the hook's error as `cause`) and goes through the reconnect policy like any other
+ * failed open: a token endpoint that is briefly down must not stop the client. The message never
+ * includes what the hook returned (credentials, signed URLs).
+ */
+export class BeforeConnectError extends MqttClientError {
+  /** Read by the client (as the transport's errors are) to decide whether to retry. */
+  readonly retryable = true;
+
+  constructor(cause: unknown) {
+    super('MQTTKIT_ERR_BEFORE_CONNECT', 'The beforeConnect hook failed', { cause });
+    this.name = 'BeforeConnectError';
   }
 }
 

@@ -20,6 +20,7 @@ export {
 } from './backoff.js';
 export { connect, createClient, MqttClient } from './client.js';
 export {
+  BeforeConnectError,
   type ClientErrorCode,
   ConnectError,
   ConnectionClosedError,
@@ -40,7 +41,10 @@ export type { MessagesOptions } from './messages.js';
 export { QueueFullError } from './offline-queue.js';
 export type {
   AuthOptions,
+  BeforeConnect,
   ClientOptions,
+  ConnectAttempt,
+  ConnectOverrides,
   QueueOptions,
   ReconnectOptions,
   ServerOptions,

@@ -7,7 +7,7 @@ import { createRealScheduler, realScheduler, type Scheduler } from '@mqttkit/kee
 import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import { type BackoffPolicy, DEFAULT_BACKOFF, validateBackoffPolicy } from './backoff.js';
 import { InvalidOptionError } from './errors.js';
-import { utf8Encode } from './globals.js';
+import { type AbortSignalLike, utf8Encode } from './globals.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { InflightStore } from './store.js';
 
@@ -65,6 +65,37 @@ export interface AuthOptions {
   }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
+/** What `beforeConnect` is told about the attempt it prepares. */
+export interface ConnectAttempt {
+  /** 0 for the first attempt after `connect()`, then 1, 2... for each retry (as in `ConnectResult`). */
+  attempt: number;
+  /** Index in `servers` (`url` first) of the broker this attempt goes to. */
+  serverIndex: number;
+  /** Aborts when the attempt is abandoned: `end()`, the connect timeout, the connect signal. */
+  signal: AbortSignalLike;
+}
+
+/**
+ * Values used for one attempt instead of the options'. Omitted fields keep the options' values,
+ * and nothing carries over to the next attempt (the hook runs again).
+ */
+export interface ConnectOverrides {
+  /** Broker URL for this attempt (a freshly signed `wss:` URL, say) instead of `servers[serverIndex]`. */
+  url?: string;
+  username?: string;
+  password?: string | Uint8Array;
+  /** MQTT 5 CONNECT properties, merged over the options' (user properties replaced as a whole). */
+  properties?: ConnectProperties;
+}
+
+/** The `beforeConnect` hook: awaited before every connection attempt. */
+export type BeforeConnect = (
+  attempt: ConnectAttempt,
+) => BeforeConnectResult | Promise<BeforeConnectResult>;
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return statement is allowed.
+type BeforeConnectResult = ConnectOverrides | undefined | void;
+
 export interface ServerOptions {
   url: string;
 }
@@ -109,6 +140,15 @@ export interface ClientOptions {
   properties?: ConnectProperties;
   /** MQTT 5 enhanced authentication (AUTH exchange before CONNACK). */
   auth?: AuthOptions;
+  /**
+   * Awaited before every connection attempt (the first connect and each reconnect), before the
+   * transport opens, so a browser app can fetch a fresh token or a signed URL. It may return
+   * overrides for that attempt. It runs within the connect timeout and its `signal` aborts on
+   * `end()` or timeout. A throw or rejection ends the attempt as a `transport-error` whose error
+   * is a `BeforeConnectError` (the hook's error as `cause`), retried by the reconnect policy.
+   * What it returns is never logged.
+   */
+  beforeConnect?: BeforeConnect;
   tls?: TlsOptions;
   ws?: WebSocketOptions;
   /** In-flight message store. Default: in memory. */
@@ -149,6 +189,7 @@ export interface ResolvedOptions {
   readonly maxPacketSize: number | undefined;
   readonly connectProperties: ConnectProperties | undefined;
   readonly auth: AuthOptions | undefined;
+  readonly beforeConnect: BeforeConnect | undefined;
   readonly incomingAliasMaximum: number;
   readonly outgoingTopicAliases: boolean;
   readonly tls: TlsOptions | undefined;
@@ -254,6 +295,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       throw new InvalidOptionError('will.qos', '0, 1 or 2');
     }
   }
+  if (options.beforeConnect !== undefined && typeof options.beforeConnect !== 'function') {
+    throw new InvalidOptionError('beforeConnect', 'a function');
+  }
   let reconnect: ResolvedOptions['reconnect'] = false;
   if (options.reconnect !== false) {
     const r = options.reconnect ?? {};
@@ -333,6 +377,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxPacketSize,
     connectProperties,
     auth: protocolVersion === 5 ? options.auth : undefined,
+    beforeConnect: options.beforeConnect,
     incomingAliasMaximum: protocolVersion === 5 ? incomingAliasMaximum : 0,
     outgoingTopicAliases: options.outgoingTopicAliases ?? true,
     tls: options.tls,

@@ -1,5 +1,5 @@
 import { CodecError, InvalidPacketError } from './errors.js';
-import type { Packet, ProtocolVersion } from './packets.js';
+import type { Packet, ProtocolVersion, PublishPacket } from './packets.js';
 import { PROPERTY_BY_NAME, type PropertyContext } from './properties.js';
 import {
   AUTH_REASON_CODES,
@@ -14,7 +14,7 @@ import {
 } from './reason-codes.js';
 import { validateTopic, validateTopicFilter } from './topic.js';
 import { stringProblem } from './utf8.js';
-import { generateWire, toWire } from './wire.js';
+import { generatePublishHeaderWire, generateWire, toWire } from './wire.js';
 
 export interface EncodeOptions {
   protocolVersion: ProtocolVersion;
@@ -276,8 +276,33 @@ export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
   try {
     return generateWire(toWire(packet, v), v);
   } catch (e) {
-    if (e instanceof CodecError) throw e;
-    // Whatever mqtt-packet still refuses (e.g. a Remaining Length over 268,435,455).
-    fail(`mqtt-packet refused the packet: ${(e as Error)?.message ?? String(e)}`, e);
+    refused(e);
+  }
+}
+
+function refused(e: unknown): never {
+  if (e instanceof CodecError) throw e;
+  // Whatever mqtt-packet still refuses (e.g. a Remaining Length over 268,435,455).
+  fail(`mqtt-packet refused the packet: ${(e as Error)?.message ?? String(e)}`, e);
+}
+
+/**
+ * Encodes a PUBLISH without its payload: the fixed header and variable header, so that these
+ * bytes followed by `packet.payload` are exactly `encode(packet, options)`. A writer sends the two
+ * as separate chunks and the payload is never copied into a new buffer (large payloads are the
+ * cost). Validates like `encode` and throws the same `InvalidPacketError`s; the payload is only
+ * referenced, so it must not change until it is written.
+ */
+export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
+  const v = options?.protocolVersion;
+  if (v !== 4 && v !== 5) fail(`protocolVersion must be 4 or 5, got ${String(v)}`);
+  if (typeof packet !== 'object' || packet === null || packet.cmd !== 'publish') {
+    fail('encodePublishHeader needs a PUBLISH packet');
+  }
+  validate(packet, v);
+  try {
+    return generatePublishHeaderWire(toWire(packet, v), packet.payload.length, v);
+  } catch (e) {
+    refused(e);
   }
 }

@@ -1,5 +1,5 @@
 export { createDecoder, type Decoder, type DecoderOptions } from './decoder.js';
-export { type EncodeOptions, encode } from './encode.js';
+export { type EncodeOptions, encode, encodePublishHeader } from './encode.js';
 export {
   CodecError,
   type CodecErrorCode,

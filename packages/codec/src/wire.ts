@@ -285,6 +285,48 @@ export function generateWire(wire: object, v: ProtocolVersion): Uint8Array {
   return generate(wire, { protocolVersion: v });
 }
 
+const NO_PAYLOAD = Buffer.alloc(0);
+/** The largest Remaining Length a variable byte integer holds (mqtt-packet's VARBYTEINT_MAX). */
+const MAX_REMAINING_LENGTH = 268_435_455;
+
+/**
+ * The bytes of a PUBLISH up to, not including, its payload: `generateWire` of the same packet is
+ * these bytes followed by the payload. mqtt-packet writes the payload last and counts it only in
+ * the Remaining Length, so we generate the packet with an empty payload (a small buffer, no
+ * payload copy) and rewrite the Remaining Length to include `payloadLength`, which may make the
+ * length field longer.
+ */
+export function generatePublishHeaderWire(
+  wire: { payload?: unknown },
+  payloadLength: number,
+  v: ProtocolVersion,
+): Uint8Array {
+  const bare = generate({ ...wire, payload: NO_PAYLOAD }, { protocolVersion: v });
+  let rest = 0;
+  let factor = 1;
+  let at = 1;
+  let byte: number;
+  do {
+    byte = bare[at++] as number;
+    rest += (byte & 0x7f) * factor;
+    factor *= 128;
+  } while (byte & 0x80);
+  let length = rest + payloadLength;
+  if (length > MAX_REMAINING_LENGTH) {
+    // The same message mqtt-packet's generate throws for the whole packet.
+    throw new Error(`Invalid variable byte integer: ${length}`);
+  }
+  const lengthBytes = length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x200000 ? 3 : 4;
+  const header = new Uint8Array(1 + lengthBytes + rest);
+  header[0] = bare[0] as number;
+  for (let i = 1; i <= lengthBytes; i++) {
+    header[i] = (length % 128) | (i < lengthBytes ? 0x80 : 0);
+    length = Math.floor(length / 128);
+  }
+  header.set(bare.subarray(at), 1 + lengthBytes);
+  return header;
+}
+
 export type WireResult = { packet: WirePacket } | { error: unknown };
 
 /** One mqtt-packet parser, fed exactly one whole frame at a time. */
