@@ -46,6 +46,7 @@ import {
 } from './errors.js';
 import { type AbortSignalLike, queueMicrotask, utf8Encode } from './globals.js';
 import { checkInbound } from './inbound-rules.js';
+import { noopLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
 import { createMessageIterator, type MessagesOptions } from './messages.js';
 import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline-queue.js';
@@ -94,6 +95,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   private connection: Connection | undefined;
   private clientId: string;
   private connack: ConnackPacket | undefined;
+  /** Whether `trace` logs anywhere: two log objects per packet are not free on the hot path. */
+  private readonly tracing: boolean;
   /** What `beforeConnect` returned for the current attempt; read by `connectPacket` only. */
   private attemptOverrides: ConnectOverrides | undefined;
   private connectResult: ConnectResult | undefined;
@@ -114,6 +117,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   constructor(options: ClientOptions) {
     super((event, error) => this.listenerThrew(String(event), error));
     this.opts = resolveOptions(options);
+    this.tracing = this.opts.logger.trace !== noopLogger.trace;
     const opts = this.opts;
     this.clientId = opts.clientId;
     this.requests = new Requests(opts.random);
@@ -689,7 +693,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     const type = this.runner.state.type;
     // Late packets of a link we are closing are dropped, as the machine drops their events.
     if (type !== 'awaitingConnack' && type !== 'connected') return;
-    this.opts.logger.trace(packetLog(packet), 'packet received');
+    if (this.tracing) this.opts.logger.trace(packetLog(packet), 'packet received');
     if (packet.cmd === 'pingresp') this.keepalive.pingAnswered();
     else this.keepalive.packetReceived();
     this.emit('packetreceive', packet);
@@ -869,7 +873,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         continue;
       }
       this.keepalive.packetSent();
-      this.opts.logger.trace(packetLog(packet), 'packet sent');
+      if (this.tracing) this.opts.logger.trace(packetLog(packet), 'packet sent');
       this.emit('packetsend', redact(packet));
     }
   }

@@ -122,6 +122,29 @@ describe('Session (no sockets)', () => {
     expect(ids(s.publish(op('t', 1).op))).toEqual([1]);
   });
 
+  it('the Maximum Packet Size holds to the byte, with and without the measuring shortcut', async () => {
+    for (const [topic, max] of [
+      ['tt', 64],
+      ['t'.repeat(40), 200],
+      ['tópico/ü', 64],
+    ] as const) {
+      const s = session();
+      s.connected({ ...link, maximumPacketSize: max });
+      for (let size = 0; size < max; size++) {
+        const one = op(topic, 1, 'y'.repeat(size));
+        const encoded = encode({ ...one.op.packet, packetId: 1 }, { protocolVersion: 5 }).length;
+        const sent = s.publish(one.op);
+        if (encoded <= max) {
+          expect(sent).toHaveLength(1);
+          s.receive({ cmd: 'puback', packetId: ids(sent)[0] as number, reasonCode: 0 });
+        } else {
+          expect(sent).toEqual([]);
+          await expect(one.result).rejects.toMatchObject({ size: encoded, maximumPacketSize: max });
+        }
+      }
+    }
+  });
+
   it('resends in-flight flows with DUP in original order on a present session, PUBREL for those past PUBREC', () => {
     const store = createMemoryStore();
     const s = session(5, store);
