@@ -1,5 +1,7 @@
-// One publish case for one client, for `node --cpu-prof`:
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx src/profile.ts mqttkit q0-16k 20000
+// One publish case for one client, for `node --cpu-prof`, against the built packages (build
+// first; through tsx and the source `paths`, its `__name` helpers would top the profile):
+//   TSX_TSCONFIG_PATH=tsconfig.run.json \
+//     node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx src/profile.ts mqttkit q0-16k 20000
 // then `node --import tsx src/profile-summary.ts /tmp/prof/<file>.cpuprofile`.
 import { startBenchBroker } from './broker.js';
 import { mqttjs, mqttkit } from './libs.js';

@@ -1,8 +1,9 @@
 /**
- * Browser bundle size of the mqttkit layers, measured as an app would see them: each entry is
- * bundled by esbuild from the packages' BUILT dist/ through their exports maps (browser
+ * Browser bundle size of @mqttkit/client and its layers, measured as an app would see them: each
+ * entry is bundled by esbuild from the packages' BUILT dist/ through their exports maps (browser
  * condition), minified, then gzipped at level 9. MQTT.js's browser entry (dist/mqtt.esm.js) is
- * measured the same way in the same run. Bytes are deterministic, so CI enforces a budget.
+ * measured the same way in the same run. Bytes are deterministic, so CI enforces a budget on the
+ * client's figure.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -14,8 +15,14 @@ import { build, type Metafile } from 'esbuild';
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(benchDir, '..');
 
-/** Gzipped bytes allowed for the combined lower layers (the client will share it later). */
-export const BUDGET_GZIP_BYTES = 30_000;
+/** Issue 10's goal for the whole client's browser bundle, gzipped. Not met yet (bench/README.md). */
+export const GOAL_GZIP_BYTES = 30_000;
+
+/**
+ * What CI enforces until the goal is met: the size measured when the check started to budget the
+ * whole client (38.8-39.0 KB), plus a little room. It only ratchets down: lower it with every cut.
+ */
+export const BUDGET_GZIP_BYTES = 39_500;
 
 /** Packages that are Node built-ins or their npm polyfills; none may reach a browser bundle. */
 export const FORBIDDEN_PACKAGES: ReadonlySet<string> = new Set([
@@ -50,7 +57,11 @@ export interface SizeEntry {
 
 const LAYERS = ['@mqttkit/codec', '@mqttkit/transport', '@mqttkit/keepalive', '@mqttkit/state'];
 
+/** The budgeted figure: everything an app gets from `@mqttkit/client` in a browser. */
+export const CLIENT = '@mqttkit/client (browser)';
+
 export const MQTTKIT_ENTRIES: SizeEntry[] = [
+  { name: CLIENT, imports: ['@mqttkit/client'] },
   { name: '@mqttkit/codec', imports: ['@mqttkit/codec'] },
   { name: '@mqttkit/keepalive', imports: ['@mqttkit/keepalive'] },
   { name: '@mqttkit/state', imports: ['@mqttkit/state'] },
@@ -160,7 +171,7 @@ export async function measure(entry: SizeEntry): Promise<Measured> {
 export function assertBuilt(): void {
   const require = createRequire(join(benchDir, 'package.json'));
   const missing: string[] = [];
-  for (const name of LAYERS) {
+  for (const name of ['@mqttkit/client', ...LAYERS]) {
     const manifestPath = require.resolve(`${name}/package.json`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
       exports: Record<string, unknown>;
@@ -191,6 +202,8 @@ function pickBrowserTarget(node: unknown): string | undefined {
 export interface SizeReport {
   rows: Measured[];
   reference: Measured;
+  /** The budgeted bundle, `@mqttkit/client`. */
+  client: Measured;
   combined: Measured;
   problems: string[];
 }
@@ -201,6 +214,7 @@ export async function runSizeCheck(): Promise<SizeReport> {
   const rows: Measured[] = [];
   for (const entry of MQTTKIT_ENTRIES) rows.push(await measure(entry));
   const reference = await measure(MQTTJS_ENTRY);
+  const client = rows.find((r) => r.name === CLIENT) as Measured;
   const combined = rows.find((r) => r.name === COMBINED) as Measured;
   const problems: string[] = [];
   for (const r of rows) {
@@ -212,15 +226,15 @@ export async function runSizeCheck(): Promise<SizeReport> {
       problems.push(`${r.name} bundles files outside the packages' dist/: ${foreign.join(', ')}`);
     }
   }
-  if (combined.gzipped > BUDGET_GZIP_BYTES) {
+  if (client.gzipped > BUDGET_GZIP_BYTES) {
     problems.push(
-      `${COMBINED} is ${combined.gzipped} B gzipped, over the ${BUDGET_GZIP_BYTES} B budget`,
+      `${CLIENT} is ${client.gzipped} B gzipped, over the ${BUDGET_GZIP_BYTES} B budget`,
     );
   }
   if (!reference.inputs.some((i) => i.endsWith('mqtt/dist/mqtt.esm.js'))) {
     problems.push(`MQTT.js resolved to ${reference.inputs.join(', ')}, not dist/mqtt.esm.js`);
   }
-  return { rows, reference, combined, problems };
+  return { rows, reference, client, combined, problems };
 }
 
 const kb = (n: number): string => `${(n / 1000).toFixed(1)} KB`;
@@ -245,7 +259,7 @@ export function formatReport(report: SizeReport): string {
     `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...body.map(line),
     '',
-    `budget: ${COMBINED} <= ${kb(BUDGET_GZIP_BYTES)} gzipped (${report.combined.gzipped} B now); ` +
-      `KB = 1000 bytes`,
+    `budget: ${CLIENT} <= ${kb(BUDGET_GZIP_BYTES)} gzipped, enforced (${report.client.gzipped} B now); ` +
+      `goal ${kb(GOAL_GZIP_BYTES)}: ${report.client.gzipped <= GOAL_GZIP_BYTES ? 'met' : `not met, ${report.client.gzipped - GOAL_GZIP_BYTES} B over`}; KB = 1000 bytes`,
   ].join('\n');
 }

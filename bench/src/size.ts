@@ -1,5 +1,5 @@
 // `pnpm size`: prints the browser bundle sizes beside MQTT.js and exits 1 when a bundle pulls in
-// a Node built-in or polyfill, or the combined lower layers exceed the budget.
+// a Node built-in or polyfill, or the client's bundle exceeds the budget.
 import { formatReport, runSizeCheck } from './size-check.js';
 
 try {

@@ -1,6 +1,6 @@
 /**
  * CI side of `pnpm size`: the browser bundles of the built packages must hold no Node built-in
- * or polyfill and the combined lower layers must stay within the gzip budget. Needs `pnpm build`
+ * or polyfill and the whole client's bundle must stay within the gzip budget. Needs `pnpm build`
  * first (root `pnpm test` builds before testing); fails with that instruction otherwise.
  */
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   BUDGET_GZIP_BYTES,
+  CLIENT,
   COMBINED,
   forbiddenInputs,
   MQTTKIT_ENTRIES,
@@ -19,7 +20,7 @@ import {
 const codecDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/codec');
 
 describe('browser size check', () => {
-  it('bundles every layer without Node built-ins or polyfills, within the budget', async () => {
+  it('bundles the client and every layer without Node built-ins or polyfills, within the budget', async () => {
     const report = await runSizeCheck();
     expect(report.problems).toEqual([]);
     expect(report.rows.map((r) => r.name)).toEqual(MQTTKIT_ENTRIES.map((e) => e.name));
@@ -28,10 +29,24 @@ describe('browser size check', () => {
       expect(r.gzipped).toBeGreaterThan(0);
       expect(r.gzipped).toBeLessThan(r.minified);
     }
+    // The enforced ceiling is on the whole client, which holds every layer (and the browser
+    // transport); issue 10's 30 KB goal is not met yet, see bench/README.md.
+    expect(report.client.name).toBe(CLIENT);
+    expect(report.client.gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     expect(report.combined.name).toBe(COMBINED);
-    expect(report.combined.gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    expect(report.client.gzipped).toBeGreaterThan(report.combined.gzipped);
+    for (const layer of ['client', 'codec', 'transport', 'keepalive', 'state']) {
+      expect(
+        report.client.kept.some((i) => i.startsWith(`packages/${layer}/dist/`)),
+        layer,
+      ).toBe(true);
+    }
+    expect(report.client.inputs).toContain('packages/transport/dist/open-browser.js');
+    expect(report.client.inputs.filter((i) => /transport\/dist\/(tcp|tls)\.js$/.test(i))).toEqual(
+      [],
+    );
     // The codec really is the browser build (mqtt-packet inlined with shims), from dist/.
-    const codec = report.rows[0];
+    const codec = report.rows.find((r) => r.name === '@mqttkit/codec');
     expect(codec?.inputs.length).toBeGreaterThan(5);
     for (const i of codec?.inputs ?? []) expect(i).toMatch(/^packages\/codec\/dist\/browser\//);
     // sideEffects: false and one file per module: a single helper does not drag in mqtt-packet.
@@ -44,9 +59,14 @@ describe('browser size check', () => {
       ].sort(),
     );
     expect(one?.gzipped).toBeLessThan(2_000);
+    // An app importing only @mqttkit/keepalive pays for keepalive alone.
+    const keepalive = report.rows.find((r) => r.name === '@mqttkit/keepalive');
+    expect(keepalive?.kept.length).toBeGreaterThan(0);
+    for (const i of keepalive?.inputs ?? []) expect(i).toMatch(/^packages\/keepalive\/dist\//);
+    expect(keepalive?.gzipped).toBeLessThan(report.combined.gzipped / 5);
     // The reference is measured in the same run, and it is the file the issue talks about.
     expect(report.reference.inputs.some((i) => i.endsWith('mqtt/dist/mqtt.esm.js'))).toBe(true);
-    expect(report.reference.gzipped).toBeGreaterThan(report.combined.gzipped * 3);
+    expect(report.reference.gzipped).toBeGreaterThan(report.client.gzipped * 2);
   }, 60_000);
 
   it('flags what mqtt-packet pulls in when bundled as it stands (the check can fail)', async () => {

@@ -3,6 +3,7 @@
  * reconnects go to the events list, PINGREQ/PINGRESP to the pings list, messages to the log.
  */
 import { createClient, type MqttClient } from '@mqttkit/client';
+import { createRealScheduler, createWorkerTimers } from '@mqttkit/keepalive';
 import { describeClose } from './describe.js';
 import type { Diagram } from './diagram.js';
 import { byId, errorText } from './dom.js';
@@ -31,6 +32,11 @@ export function openConnection(settings: PageSettings, view: View): Connection {
     keepalive: settings.keepalive,
     clientId: `dashboard-${Math.random().toString(16).slice(2, 10)}`,
     reconnect: { initialDelay: 500, maxDelay: 5000 },
+    // Worker timers keep pings on time while the tab is hidden; without Worker support
+    // createWorkerTimers() returns undefined and the page's own timers are used.
+    ...(settings.timers === 'worker'
+      ? { scheduler: createRealScheduler({ timers: createWorkerTimers() }) }
+      : {}),
   });
   const badge = byId<HTMLOutputElement>('state');
   let attached = true;

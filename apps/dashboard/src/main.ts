@@ -9,6 +9,7 @@ import { readSettings } from './settings.js';
 import { renderStats } from './stats.js';
 
 const settings = readSettings(window.location.search);
+byId('timers').textContent = settings.timers;
 const diagram = createDiagram();
 byId('diagram').append(diagram.element);
 diagram.show('idle');

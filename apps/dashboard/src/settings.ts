@@ -1,6 +1,6 @@
 /**
  * What the page connects to, from its query string:
- * `?url=ws://127.0.0.1:9001/mqtt&v=4&keepalive=5`.
+ * `?url=ws://127.0.0.1:9001/mqtt&v=4&keepalive=5&timers=worker`.
  */
 
 /** The WebSocket listener of the demo broker (`pnpm demo --stay`). */
@@ -11,6 +11,11 @@ export interface PageSettings {
   protocolVersion: 4 | 5;
   /** Keep Alive, seconds: short by default so pings show up while you watch. */
   keepalive: number;
+  /**
+   * Where the client's timers run: `host` (the page's own, throttled while the tab is hidden)
+   * or `worker` (a dedicated worker from `@mqttkit/keepalive`'s `createWorkerTimers()`).
+   */
+  timers: 'host' | 'worker';
 }
 
 export function readSettings(search: string): PageSettings {
@@ -21,5 +26,6 @@ export function readSettings(search: string): PageSettings {
     // aedes, the demo broker, speaks MQTT 3.1.1.
     protocolVersion: query.get('v') === '5' ? 5 : 4,
     keepalive: Number.isInteger(keepalive) && keepalive >= 0 ? keepalive : 5,
+    timers: query.get('timers') === 'worker' ? 'worker' : 'host',
   };
 }

@@ -2,10 +2,13 @@
 // src/, like the Node build, except that wire.js carries mqtt-packet's own parser and generator
 // with the Node-only modules they require (buffer, events, bl's stream half, debug,
 // process-nextick-args) replaced by the small files in src/shims/. Only modules that reach
-// wire.js (encode, decoder) pay for mqtt-packet, so `validateTopic` alone stays small.
+// wire.js (encode, decoder) pay for mqtt-packet, so `validateTopic` alone stays small. Bytes
+// matter in a page, so the copy also drops debug lines, the number cache and reason-code names,
+// and shortens mqtt-packet's internal property names (each edit checked at build time).
 // Node keeps the tsc output (dist/index.js) and the real Buffer.
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
@@ -32,6 +35,7 @@ const MODULES = readdirSync(join(packageDir, 'src')).filter(
   (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'),
 );
 const srcDir = join(packageDir, 'src');
+const WIRE = 'wire.ts';
 
 /** A line that is nothing but a `debug(...)` call statement. */
 const DEBUG_CALL_LINE = /^[ \t]*debug\(.*\)[ \t]*$/gm;
@@ -87,10 +91,13 @@ const shimPlugin: Plugin = {
         }
         return '';
       });
-      return {
-        contents: args.path.endsWith('writeToStream.js') ? noNumberCache(contents) : contents,
-        loader: 'js',
-      };
+      if (!args.path.endsWith('constants.js')) checkCodeTableUses(args.path, contents);
+      const edit = args.path.endsWith('writeToStream.js')
+        ? noNumberCache
+        : args.path.endsWith('constants.js')
+          ? truthyCodeTables
+          : (source: string) => source;
+      return { contents: edit(contents), loader: 'js' };
     });
     b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       const shim = SHIMS[args.path] as { file: string; callable?: string };
@@ -105,11 +112,75 @@ const shimPlugin: Plugin = {
   },
 };
 
-/** esbuild options for the browser build; `write: false` keeps the output in memory (tests). */
-export function browserBuildOptions({ write = true } = {}): BuildOptions & { metafile: true } {
+/**
+ * mqtt-packet's reason-code tables map each allowed code to its name, but its parser only tests
+ * whether a code is in the table (`if (!constants.MQTT5_SUBACK_CODES[code])`), so the browser
+ * copy keeps the keys with the value 1: the names are already in our own reason-codes module.
+ * Fails the build if the tables moved (here) or are used another way (`checkCodeTableUses`).
+ */
+function truthyCodeTables(source: string): string {
+  const table = /(protocol\.MQTT5_[A-Z_]+_CODES = \{)([^}]*)\}/g;
+  let count = 0;
+  const out = source.replace(table, (_whole, head: string, body: string) => {
+    count++;
+    return `${head}${body.replace(/:\s*'[^']*'/g, ': 1')}}`;
+  });
+  if (count !== 6 || /: '/.test(out.slice(out.indexOf('protocol.MQTT5_')))) {
+    throw new Error(`constants.js: expected 6 MQTT5_*_CODES tables of names, found ${count}`);
+  }
+  return out;
+}
+
+/** Throws unless every use of a MQTT5_*_CODES table in `source` is a `!table[code]` test. */
+function checkCodeTableUses(path: string, source: string): void {
+  const uses = source.match(/.{0,12}MQTT5_[A-Z_]+_CODES.?/g) ?? [];
+  const odd = uses.filter((u) => !/!constants\.MQTT5_[A-Z_]+_CODES\[$/.test(u));
+  if (odd.length > 0) throw new Error(`${path}: reason-code table used by name: ${odd.join(', ')}`);
+}
+
+/** Names of constants.js properties (`protocol.CMD_SHIFT`...), read from the file itself. */
+async function constantNames(): Promise<string[]> {
+  const require = createRequire(join(packageDir, 'package.json'));
+  const source = await readFile(require.resolve('mqtt-packet/constants.js'), 'utf8');
+  return [...new Set([...source.matchAll(/^protocol\.([A-Z][A-Z0-9_]+) =/gm)].map((m) => m[1]))];
+}
+
+/**
+ * Property names that only mqtt-packet's own code uses inside wire.js, so a minifier may shorten
+ * them there (a bundler cannot, since they are properties): the parser's and the accumulator's
+ * `_private` members, the upper-case constants of constants.js and its internal lookup tables.
+ * The parser calls its four state methods by name from strings, so those keep their names.
+ */
+async function wireManglePattern(): Promise<{ mangle: RegExp; reserve: RegExp }> {
+  const tables = [
+    'requiredHeaderFlags',
+    'requiredHeaderFlagsErrors',
+    'propertiesCodes',
+    'propertiesTypes',
+  ];
+  const names = [...(await constantNames()), ...tables];
+  if (names.length < 40) throw new Error(`constants.js: only ${names.length} constants found`);
   return {
+    mangle: new RegExp(`^(_[a-zA-Z]+|${names.join('|')})$`),
+    reserve: /^_(parseHeader|parseLength|parsePayload|newPacket)$/,
+  };
+}
+
+const BANNER =
+  "// @mqttkit/codec browser build (scripts/build-browser.ts). wire.js includes mqtt-packet's\n" +
+  '// parser and generator (MIT, https://github.com/mqttjs/mqtt-packet) over src/shims.';
+
+/**
+ * esbuild options for the browser build; `write: false` keeps the output in memory (tests).
+ * Two builds with the same plugin: every module but wire.ts, then wire.ts alone, whose
+ * mqtt-packet-internal property names are mangled (see `wireManglePattern`); mangling stays out
+ * of our own modules, whose objects are public API.
+ */
+export async function browserBuildOptions({
+  write = true,
+} = {}): Promise<(BuildOptions & { metafile: true })[]> {
+  const common = {
     absWorkingDir: packageDir,
-    entryPoints: MODULES.map((f) => join(srcDir, f)),
     outdir: join(packageDir, 'dist/browser'),
     bundle: true,
     write,
@@ -119,12 +190,18 @@ export function browserBuildOptions({ write = true } = {}): BuildOptions & { met
     metafile: true,
     logLevel: 'silent',
     plugins: [shimPlugin],
-    banner: {
-      js:
-        "// @mqttkit/codec browser build (scripts/build-browser.ts). wire.js includes mqtt-packet's\n" +
-        '// parser and generator (MIT, https://github.com/mqttjs/mqtt-packet) over src/shims.',
+    banner: { js: BANNER },
+  } satisfies BuildOptions;
+  const { mangle, reserve } = await wireManglePattern();
+  return [
+    { ...common, entryPoints: MODULES.filter((f) => f !== WIRE).map((f) => join(srcDir, f)) },
+    {
+      ...common,
+      entryPoints: [join(srcDir, WIRE)],
+      mangleProps: mangle,
+      reserveProps: reserve,
     },
-  };
+  ];
 }
 
 /** Inputs of the build that are not our own src/ nor mqtt-packet's files: must be empty. */
@@ -140,7 +217,15 @@ export function foreignInputs(metafile: Metafile): string[] {
 export async function buildBrowser(options?: {
   write?: boolean;
 }): Promise<BuildResult<{ metafile: true }>> {
-  const result = await build(browserBuildOptions(options));
+  const results = await Promise.all((await browserBuildOptions(options)).map((o) => build(o)));
+  const result: BuildResult<{ metafile: true }> = {
+    ...(results[0] as BuildResult<{ metafile: true }>),
+    outputFiles: results.flatMap((r) => r.outputFiles ?? []),
+    metafile: {
+      inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)),
+      outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)),
+    },
+  };
   const foreign = foreignInputs(result.metafile);
   if (foreign.length > 0) {
     throw new Error(`browser build pulled in modules it must not: ${foreign.join(', ')}`);

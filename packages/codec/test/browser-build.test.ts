@@ -104,6 +104,21 @@ describe('browser build', () => {
     expect(wireSource).not.toMatch(/^\s*debug\(/m);
   });
 
+  it("keeps mqtt-packet's reason-code tables as keys only and shortens its internal property names", () => {
+    // The parser only tests `table[code]`; the names are not in the copy.
+    for (const name of ['No matching subscribers', 'Continue authentication', 'Server moved']) {
+      expect(wireSource).not.toContain(name);
+    }
+    // Private members and constants of mqtt-packet are mangled in wire.js only...
+    for (const name of ['_emitError', '_parseString', 'VARBYTEINT_MAX', 'MQTT5_SUBACK_CODES']) {
+      expect(wireSource).not.toContain(name);
+    }
+    // ...except the parser's state methods, which it calls by name from strings.
+    for (const name of ['_parseHeader', '_parseLength', '_parsePayload', '_newPacket']) {
+      expect(wireSource).toMatch(new RegExp(`\\b${name}\\(\\)`));
+    }
+  });
+
   it('flags a foreign input (the check is not vacuous)', () => {
     const meta = {
       inputs: {

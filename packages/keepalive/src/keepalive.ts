@@ -1,4 +1,4 @@
-import { checkCallback, checkDuration, defaultPingTimeoutMs } from './options.js';
+import { checkCallback, checkDuration, defaultPingTimeoutMs, lateSlackMs } from './options.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 
 /** Why `onDead` fired. A union on `type` so later detection rules can be added without breaking. */
@@ -49,6 +49,12 @@ export interface KeepaliveStats {
   lastSentAt: number | undefined;
   /** Scheduler time of the last `packetReceived()`/`pingAnswered()` (or `start()`). */
   lastReceivedAt: number | undefined;
+  /**
+   * Checks that ran more than `lateSlackMs(pingTimeoutMs)` after the time they were scheduled
+   * for (a hidden tab, a frozen page, a suspended machine), over the engine's lifetime. Many of
+   * them mean the host throttles its timers: see `createWorkerTimers()`.
+   */
+  lateWakeups: number;
 }
 
 export interface Keepalive {
@@ -72,7 +78,10 @@ export interface Keepalive {
  * - a PINGREQ is due when nothing was sent, or nothing was received, for `keepaliveMs`;
  * - at most one PINGREQ is outstanding, and two PINGREQs are always at least `keepaliveMs` apart;
  * - the link is dead when a PINGREQ has been unanswered for `pingTimeoutMs` and nothing was
- *   received for `keepaliveMs + pingTimeoutMs`, which is when `onDead` fires, once.
+ *   received for `keepaliveMs + pingTimeoutMs`, which is when `onDead` fires, once;
+ * - a check that runs late (the engine was asleep) never ends the link: it gives the outstanding
+ *   PINGREQ `pingTimeoutMs` from the wake-up, once per PINGREQ (README, "Hidden tabs and late
+ *   timers").
  */
 export function createKeepalive(options: KeepaliveOptions): Keepalive {
   return new KeepaliveEngine(options);
@@ -92,14 +101,23 @@ class KeepaliveEngine implements Keepalive {
   private lastReceivedAt = Number.NEGATIVE_INFINITY;
   private pingOutstanding = false;
   private pingSentAt = Number.NEGATIVE_INFINITY;
+  // When a late check found the outstanding PINGREQ, the deadline it granted: wake-up +
+  // pingTimeoutMs. -Infinity while the current PINGREQ (if any) has had no grace.
+  private graceUntil = Number.NEGATIVE_INFINITY;
+  // The deadline passed at the last check, which yielded once before the verdict.
+  private verdictDue = false;
   // Survives stop()/start(): two PINGREQs are never closer than one keepalive, even across a
   // reconnect (a broker may throttle pings per client id, peer-failures.md item 3).
   private lastPingAt = Number.NEGATIVE_INFINITY;
   private pingsSent = 0;
   private pongsReceived = 0;
   private lastRttMs: number | undefined = undefined;
+  private lateWakeups = 0;
   private cancelTimer: (() => void) | undefined = undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  // When the armed check should run: `timerAt`, or the arming time if that was already past
+  // ("as soon as possible"). A check running well after this means the engine was asleep.
+  private timerDueAt = Number.POSITIVE_INFINITY;
   private readonly onTimer: () => void;
 
   constructor(options: KeepaliveOptions) {
@@ -154,6 +172,8 @@ class KeepaliveEngine implements Keepalive {
     this.lastSentAt = now;
     this.lastReceivedAt = now;
     this.pingOutstanding = false;
+    this.graceUntil = Number.NEGATIVE_INFINITY;
+    this.verdictDue = false;
     this.reschedule();
   }
 
@@ -181,6 +201,7 @@ class KeepaliveEngine implements Keepalive {
       pingOutstanding: this.pingOutstanding,
       lastSentAt: this.started ? this.lastSentAt : undefined,
       lastReceivedAt: this.started ? this.lastReceivedAt : undefined,
+      lateWakeups: this.lateWakeups,
     };
   }
 
@@ -198,25 +219,50 @@ class KeepaliveEngine implements Keepalive {
   /**
    * When the link counts as dead while a PINGREQ is outstanding. [MQTT-3.12.4-1]: the server
    * must answer every PINGREQ. Since a PINGREQ is always sent by `lastReceivedAt + keepaliveMs`,
-   * the second term decides whenever the first one would not.
+   * the second term decides whenever the first one would not, as long as checks run on time.
+   * The third is the grace a late check gave (see `check()`).
    */
   private deadlineAt(): number {
     return Math.max(
       this.pingSentAt + this.pingTimeoutMs,
       this.lastReceivedAt + this.keepaliveMs + this.pingTimeoutMs,
+      this.graceUntil,
     );
   }
 
   /** Runs on the scheduler. Activity calls moved times later since it was armed: re-decide. */
   private check(): void {
+    const dueAt = this.timerDueAt;
     this.cancelTimer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
+    this.timerDueAt = Number.POSITIVE_INFINITY;
     if (this.state !== 'running' || this.keepaliveMs === 0) return;
     const now = this.scheduler.now();
+    const asleep = now - dueAt > lateSlackMs(this.pingTimeoutMs);
+    if (asleep) this.lateWakeups++;
     if (this.pingOutstanding) {
+      // The engine was asleep, so it did not watch the PINGREQ's window: its PINGRESP may be
+      // waiting, unread, behind this very callback (a thawed page or process runs its overdue
+      // timers before its queued network events). Judge after a ping timeout of being awake.
+      // Once per PINGREQ: a host whose every check is late (a tab throttled to one wake-up a
+      // minute) must still detect a dead link, at the next check. No second PINGREQ is sent:
+      // if the link is alive, the answer to the first one is already on its way or queued.
+      if (asleep && this.graceUntil === Number.NEGATIVE_INFINITY) {
+        this.graceUntil = now + this.pingTimeoutMs;
+      }
       const deadline = this.deadlineAt();
-      if (now >= deadline) this.die(now);
-      else this.arm(deadline);
+      if (now < deadline) {
+        this.verdictDue = false;
+        this.arm(deadline);
+      } else if (!this.verdictDue) {
+        // Yield once before the verdict: what the host received while this callback waited
+        // behind a busy or thawing event loop is read first (Node runs I/O callbacks between
+        // two timer phases). It costs a zero-delay timer: about 1 ms on host timers.
+        this.verdictDue = true;
+        this.arm(now);
+      } else {
+        this.die(now);
+      }
       return;
     }
     const due = this.pingDueAt();
@@ -224,7 +270,10 @@ class KeepaliveEngine implements Keepalive {
       this.arm(due);
       return;
     }
+    // A PINGREQ sent on a late wake-up is given pingTimeoutMs from now by deadlineAt() already.
     this.pingOutstanding = true;
+    this.graceUntil = Number.NEGATIVE_INFINITY;
+    this.verdictDue = false;
     this.pingSentAt = now;
     this.lastPingAt = now;
     this.lastSentAt = now;
@@ -261,6 +310,7 @@ class KeepaliveEngine implements Keepalive {
   private arm(timeMs: number): void {
     this.cancelTimer?.();
     this.timerAt = timeMs;
+    this.timerDueAt = Math.max(timeMs, this.scheduler.now());
     this.cancelTimer = this.scheduler.at(timeMs, this.onTimer);
   }
 
@@ -268,5 +318,6 @@ class KeepaliveEngine implements Keepalive {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
+    this.timerDueAt = Number.POSITIVE_INFINITY;
   }
 }

@@ -8,17 +8,33 @@ export interface Scheduler {
   at(timeMs: number, fn: () => void): () => void;
 }
 
+/**
+ * Where a real scheduler gets its timers: the host's `setTimeout`/`clearTimeout` by default, or
+ * a source that is not throttled, such as `createWorkerTimers()`. Called as methods of the
+ * object. A handle with an `unref()` method (Node's) is `unref`'d unless `keepProcessAlive`.
+ */
+export interface TimerSource {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 // `src/` is built with `lib: ES2022` and no Node or DOM types, so the few host globals used here
 // are declared by hand. Every JavaScript host this package targets has them.
-interface TimerHandle {
-  unref?: () => unknown;
-}
-interface HostGlobals {
-  setTimeout(fn: () => void, ms: number): TimerHandle | number;
-  clearTimeout(handle: TimerHandle | number): void;
+interface HostGlobals extends TimerSource {
   performance?: { now(): number };
 }
 const host = globalThis as unknown as HostGlobals;
+
+/** The host's own timers, looked up at each call (so test doubles and late polyfills apply). */
+export const hostTimers: TimerSource = {
+  setTimeout: (fn, ms) => host.setTimeout(fn, ms),
+  clearTimeout: (handle) => host.clearTimeout(handle),
+};
+
+function unrefHandle(handle: unknown): void {
+  const unref = (handle as { unref?: unknown } | null)?.unref;
+  if (typeof handle === 'object' && typeof unref === 'function') unref.call(handle);
+}
 
 /** setTimeout stores its delay in a signed 32-bit integer; longer delays fire at once. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
@@ -36,23 +52,35 @@ export interface RealSchedulerOptions {
    * socket open, so its timer must hold the process (true), or the process exits mid-wait.
    */
   keepProcessAlive?: boolean;
+  /**
+   * The timers to use. Default: the host's. In a browser, `createWorkerTimers()` keeps checks on
+   * time in a hidden tab (`createRealScheduler({ timers: createWorkerTimers() })`); where it
+   * returns undefined (no `Worker`), the host's timers are used.
+   */
+  timers?: TimerSource | undefined;
 }
 
 /** A scheduler on host timers: one timer per pending call. */
 export function createRealScheduler(options: RealSchedulerOptions = {}): Scheduler {
   const unref = options.keepProcessAlive !== true;
+  const timers = options.timers ?? hostTimers;
+  if (typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function') {
+    throw new TypeError('createRealScheduler: timers must have setTimeout() and clearTimeout()');
+  }
   return {
     now: monotonicNow,
     at(timeMs, fn) {
-      let handle: TimerHandle | number | undefined;
+      // A source may use any value as a handle, undefined included: track "armed" apart.
+      let handle: unknown;
+      let armed = false;
       const arm = (): void => {
         const delay = Math.min(Math.max(0, timeMs - monotonicNow()), MAX_TIMER_DELAY_MS);
-        handle = host.setTimeout(fire, Math.ceil(delay));
-        if (unref && typeof handle === 'object' && typeof handle.unref === 'function') {
-          handle.unref();
-        }
+        armed = true;
+        handle = timers.setTimeout(fire, Math.ceil(delay));
+        if (unref) unrefHandle(handle);
       };
       const fire = (): void => {
+        armed = false;
         handle = undefined;
         // Host timers run on a coarser clock and may fire a fraction of a millisecond early (or a
         // long delay was split): honour the contract "never before timeMs" by re-arming.
@@ -61,7 +89,8 @@ export function createRealScheduler(options: RealSchedulerOptions = {}): Schedul
       };
       arm();
       return () => {
-        if (handle !== undefined) host.clearTimeout(handle);
+        if (armed) timers.clearTimeout(handle);
+        armed = false;
         handle = undefined;
       };
     },

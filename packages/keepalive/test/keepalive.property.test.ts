@@ -240,3 +240,143 @@ describe('keepalive invariants over random schedules (fast-check)', () => {
     );
   });
 });
+
+/**
+ * A host that sleeps: during each window nothing runs; at its end the overdue timers run first,
+ * then the network events that arrived meanwhile, then timers scheduled since (a thawed Node
+ * process: timers phase, then I/O; at their worst). The broker answers every PINGREQ `rtt` ms
+ * after it is written.
+ */
+function sleepingHost(sleeps: Array<{ gapMs: number; sleepMs: number }>) {
+  const windows: Array<{ start: number; end: number }> = [];
+  let t = 0;
+  for (const { gapMs, sleepMs } of sleeps) {
+    const start = t + gapMs;
+    windows.push({ start, end: start + sleepMs });
+    t = start + sleepMs;
+  }
+  const wakeAt = (time: number): number => {
+    const w = windows.find((window) => time >= window.start && time < window.end);
+    return w === undefined ? time : w.end;
+  };
+  return { windows, wakeAt, lastWake: t };
+}
+
+const sleepArb = fc.record({
+  gapMs: fc.integer({ min: 0, max: 20_000 }),
+  sleepMs: fc.constantFrom(300, 1000, 1500, 10_000, 60_000),
+});
+
+describe('keepalive with late timers (a sleeping host, fast-check)', () => {
+  it('a live link is never declared dead, and PINGREQs stay one keepalive apart', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1000, 2000, 5000),
+        fc.option(fc.constantFrom(200, 1000, 3000), { nil: undefined }),
+        fc.array(sleepArb, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 150 }),
+        (keepaliveMs, pingTimeoutMs, sleeps, rtt) => {
+          const clock = createFakeScheduler();
+          const host = sleepingHost(sleeps);
+          const pings: number[] = [];
+          let dead = false;
+          let outstanding = false;
+          const engine: Keepalive = createKeepalive({
+            keepaliveMs,
+            pingTimeoutMs,
+            scheduler: {
+              now: () => clock.now(),
+              at: (timeMs, fn) => clock.at(host.wakeAt(Math.max(timeMs, clock.now())), fn),
+            },
+            sendPing() {
+              const now = clock.now();
+              expect(outstanding, 'at most one PINGREQ outstanding').toBe(false);
+              if (pings.length > 0) {
+                expect(now - (pings.at(-1) as number)).toBeGreaterThanOrEqual(keepaliveMs);
+              }
+              pings.push(now);
+              outstanding = true;
+              clock.at(host.wakeAt(now + rtt), () => {
+                outstanding = false;
+                engine.pingAnswered();
+              });
+            },
+            onDead: () => {
+              dead = true;
+            },
+          });
+          engine.start();
+          clock.advance(host.lastWake + 5 * keepaliveMs);
+          expect(dead, 'a live link declared dead').toBe(false);
+          expect(pings.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a dead link is declared dead, never before the bound, soon after the last wake-up', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1000, 2000, 5000),
+        fc.option(fc.constantFrom(200, 1000, 3000), { nil: undefined }),
+        fc.array(sleepArb, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        (keepaliveMs, pingTimeoutMs, sleeps, silentFrom) => {
+          const clock = createFakeScheduler();
+          const host = sleepingHost(sleeps);
+          const pings: number[] = [];
+          let lastReceived = 0;
+          let deadAt: number | undefined;
+          let answering = true;
+          const engine: Keepalive = createKeepalive({
+            keepaliveMs,
+            pingTimeoutMs,
+            scheduler: {
+              now: () => clock.now(),
+              at: (timeMs, fn) => clock.at(host.wakeAt(Math.max(timeMs, clock.now())), fn),
+            },
+            sendPing() {
+              const now = clock.now();
+              if (pings.length > 0) {
+                expect(now - (pings.at(-1) as number)).toBeGreaterThanOrEqual(keepaliveMs);
+              }
+              pings.push(now);
+              if (!answering) return;
+              clock.at(host.wakeAt(now + 20), () => {
+                lastReceived = clock.now();
+                engine.pingAnswered();
+              });
+            },
+            onDead: (reason) => {
+              deadAt = clock.now();
+              expect(reason.lastReceivedAt).toBe(lastReceived);
+            },
+          });
+          engine.start();
+          // The link dies (the broker stops answering) at a random time, asleep or not.
+          clock.at(silentFrom, () => {
+            answering = false;
+          });
+          const t = engine.stats().pingTimeoutMs;
+          clock.advance(Math.max(host.lastWake, silentFrom) + keepaliveMs + 2 * t + 1);
+          expect(deadAt, 'a dead link never declared dead').toBeDefined();
+          const at = deadAt as number;
+          expect(at - lastReceived, 'never before the bound').toBeGreaterThanOrEqual(
+            keepaliveMs + t,
+          );
+          // After the last sleep the timers are on time: dead by the usual bound, or a ping
+          // timeout after the wake-up, whichever is later.
+          const lastWakeBefore = Math.max(
+            0,
+            ...host.windows.filter((w) => w.end <= at).map((w) => w.end),
+          );
+          expect(at).toBeLessThanOrEqual(
+            Math.max(lastReceived + keepaliveMs + t, lastWakeBefore + keepaliveMs + t),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -5,9 +5,11 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createFakeScheduler,
   createKeepalive,
+  createRealScheduler,
   createSharedScheduler,
   realScheduler,
   type Scheduler,
+  type TimerSource,
 } from '../src/index.js';
 
 /** A fake clock wrapped to count the timers it holds, standing in for host timers. */
@@ -285,4 +287,46 @@ describe('realScheduler', () => {
     });
     expect(stdout.trim()).toBe('ran');
   }, 15_000);
+
+  it('createRealScheduler({ timers }) arms and cancels on the given source only', async () => {
+    const host = vi.spyOn(globalThis, 'setTimeout');
+    const set: number[] = [];
+    const cleared: unknown[] = [];
+    // A source whose handles are plain objects without unref(), the way a worker's ids are.
+    const timers: TimerSource = {
+      setTimeout(fn, ms) {
+        set.push(ms);
+        const handle = { id: set.length, timeout: setTimeout(fn, ms) };
+        return handle;
+      },
+      clearTimeout(handle) {
+        cleared.push(handle);
+        clearTimeout((handle as { timeout: ReturnType<typeof setTimeout> }).timeout);
+      },
+    };
+    try {
+      const scheduler = createRealScheduler({ timers });
+      const lateness = await new Promise<number>((resolve) => {
+        const due = scheduler.now() + 15;
+        scheduler.at(due, () => resolve(scheduler.now() - due));
+      });
+      expect(lateness).toBeGreaterThanOrEqual(0);
+      const cancel = scheduler.at(scheduler.now() + 1000, () => {
+        throw new Error('cancelled call ran');
+      });
+      cancel();
+      cancel();
+      expect(cleared).toEqual([{ id: set.length, timeout: expect.anything() }]);
+      // Every host timer was armed by the test source, none by the scheduler itself.
+      expect(host.mock.calls.length).toBe(set.length);
+    } finally {
+      host.mockRestore();
+    }
+  });
+
+  it('createRealScheduler refuses timers without setTimeout and clearTimeout', () => {
+    expect(() =>
+      createRealScheduler({ timers: { setTimeout: () => 1 } as unknown as TimerSource }),
+    ).toThrow(TypeError);
+  });
 });
