@@ -275,7 +275,14 @@ export async function runCase(
     (e: unknown) => e,
   );
   const c = await connection;
-  await c.next(2000); // CONNECT
+  // The CONNECT. Against a silent broker the client may give up first (its connect timeout is
+  // short, and a loaded machine can delay the CONNECT that long): the outcome is the same.
+  await c.next(2000).then(
+    () => undefined,
+    (error: unknown) => {
+      if (kase.family !== 'silent') throw error;
+    },
+  );
   await kase.act(c);
   const outcome: CaseOutcome = { connectRejected: false, sent: [], state: '', errors };
   if ('staysUp' in kase.expect) {
