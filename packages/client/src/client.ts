@@ -32,7 +32,7 @@ import {
   subscriptionOf,
   withInfo,
 } from './arguments.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionHandlers } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import {
   BeforeConnectError,
@@ -58,7 +58,7 @@ import {
 } from './options.js';
 import { packetLog, redact } from './packet-log.js';
 import { Requests } from './requests.js';
-import { Runner } from './runner.js';
+import { type HostEffect, Runner } from './runner.js';
 import {
   type AckInfo,
   type Deferred,
@@ -91,7 +91,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   private readonly runner: Runner;
   private readonly session: Session;
   private readonly keepalive: Keepalive;
-  private readonly queue: OfflineQueue<QueuedOp> | undefined;
+  /** Made by the first operation queued while offline (most clients never queue one). */
+  private queue: OfflineQueue<QueuedOp> | undefined;
   private connection: Connection | undefined;
   private clientId: string;
   private connack: ConnackPacket | undefined;
@@ -104,7 +105,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   private endWaiters: Array<() => void> = [];
   private restored: Promise<void> | undefined;
   private reconnects = 0;
-  private readonly requests: Requests;
+  /** Made by the first `request()`. */
+  private requestState: Requests | undefined;
   /**
    * QoS 0 publishes resolve once the transport accepted their bytes below its high-water mark;
    * above it they wait here for `onDrain` (or the link's end).
@@ -115,12 +117,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   private heldAcks: Array<{ packets: Packet[]; ready: boolean }> = [];
 
   constructor(options: ClientOptions) {
-    super((event, error) => this.listenerThrew(String(event), error));
+    super();
     this.opts = resolveOptions(options);
     this.tracing = this.opts.logger.trace !== noopLogger.trace;
     const opts = this.opts;
     this.clientId = opts.clientId;
-    this.requests = new Requests(opts.random);
     try {
       // Will, properties, credentials: a CONNECT that cannot be encoded is an option error now,
       // not a connect timeout later.
@@ -149,35 +150,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       sendPing: () => this.write([{ cmd: 'pingreq' }]),
       onDead: () => this.runner.dispatch({ type: 'keepaliveDead' }),
     });
-    this.queue =
-      opts.queue === false
-        ? undefined
-        : createOfflineQueue<QueuedOp>(opts.queue, (op) =>
-            op.kind === 'publish' ? op.packet.payload.length : 0,
-          );
-    this.runner = new Runner(
-      {
-        openTransport: (serverIndex, attempt) => this.openTransport(serverIndex, attempt),
-        closeTransport: (force) => this.connection?.close(force),
-        sendConnect: () => this.write([this.connectPacket()]),
-        sendDisconnect: (reasonCode) =>
-          this.write([
-            opts.protocolVersion === 5 ? { cmd: 'disconnect', reasonCode } : { cmd: 'disconnect' },
-          ]),
-        startKeepalive: () => this.startKeepalive(),
-        stopKeepalive: () => this.keepalive.stop(),
-        flushQueue: () => this.flush(),
-        rejectPending: (reason) => this.rejectPending(reason),
-        emit: (event) => this.forward(event),
-      },
-      {
-        scheduler: opts.lifecycleScheduler,
-        connectTimeoutMs: opts.connectTimeoutMs,
-        backoff: opts.reconnect === false ? undefined : opts.reconnect.policy,
-        random: opts.random,
-        logger: opts.logger,
-      },
-    );
+    this.runner = new Runner((effect) => this.perform(effect), {
+      scheduler: opts.lifecycleScheduler,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      backoff: opts.reconnect === false ? undefined : opts.reconnect.policy,
+      random: opts.random,
+      logger: opts.logger,
+    });
   }
 
   /** The connection state (one value of the state machine). */
@@ -398,8 +377,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     }
     const { signal } = options;
     if (signal?.aborted) throw new OperationAbortedError(false, signal.reason);
-    const responseTopic = options.responseTopic ?? this.requests.defaultResponseTopic();
-    if (!this.requests.isSubscribed(responseTopic)) {
+    this.requestState ??= new Requests(this.opts.random);
+    const requests = this.requestState;
+    const responseTopic = options.responseTopic ?? requests.defaultResponseTopic();
+    if (!requests.isSubscribed(responseTopic)) {
       const [result] = await this.subscribe(
         { topicFilter: responseTopic, qos: 1 },
         signal ? { signal } : {},
@@ -409,11 +390,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
           `the broker refused the response topic subscription (0x${result.reasonCode.toString(16)})`,
         );
       }
-      if (this.requests.subscribed(responseTopic)) {
-        this.on('message', (m) => this.requests.match(m));
+      if (requests.subscribed(responseTopic)) {
+        this.on('message', (m) => requests.match(m));
       }
     }
-    const { correlationData, reply, cancel } = this.requests.register(signal);
+    const { correlationData, reply, cancel } = requests.register(signal);
     try {
       await this.publish(topic, payload, {
         qos: options.qos ?? 1,
@@ -474,12 +455,14 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         this.send(op);
         return;
       }
-      if (decision.action === 'reject' || !this.queue) {
+      const queueOptions = this.opts.queue;
+      if (decision.action === 'reject' || queueOptions === false) {
         op.deferred?.reject(
           new NotConnectedError(decision.action === 'reject' ? decision.why : 'offline'),
         );
         return;
       }
+      this.queue ??= createOfflineQueue<QueuedOp>(queueOptions, queuedBytes);
       const pushed = this.queue.push(op);
       if (!pushed.accepted) {
         op.deferred?.reject(new QueueFullError(false));
@@ -520,10 +503,92 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
 
   // --- effects --------------------------------------------------------------------------------
 
+  /**
+   * One link's events, handled by the client. Prototype methods on a small object, rather than
+   * a handful of closures, because a process may hold thousands of idle links.
+   */
+  private static readonly LinkEvents = class LinkEvents implements ConnectionHandlers {
+    private readonly client: MqttClient;
+    /** The link these events are for (set once it is made): a newer one may replace it. */
+    connection: Connection | undefined;
+
+    constructor(client: MqttClient) {
+      this.client = client;
+    }
+
+    onOpen(): void {
+      this.client.runner.dispatch({ type: 'transportOpened' });
+    }
+
+    onPacket(packet: Packet): void {
+      this.client.receive(packet);
+    }
+
+    onDecodeError(error: CodecError): void {
+      this.client.decodeFailed(error);
+    }
+
+    onDrain(): void {
+      this.client.drained();
+    }
+
+    onClose(error: unknown): void {
+      const client = this.client;
+      if (client.connection === this.connection) client.connection = undefined;
+      // QoS 0 is at most once: what waited for a drain is settled (its bytes are gone).
+      client.drained();
+      // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
+      client.heldAcks = [];
+      client.session.disconnected();
+      client.runner.dispatch(
+        error === undefined
+          ? { type: 'transportClosed' }
+          : { type: 'transportClosed', error, retryable: isRetryable(error) },
+      );
+    }
+  };
+
+  private perform(effect: HostEffect): void {
+    switch (effect.type) {
+      case 'openTransport':
+        this.openTransport(effect.serverIndex, effect.attempt);
+        return;
+      case 'closeTransport':
+        this.connection?.close(effect.force);
+        return;
+      case 'sendConnect':
+        this.write([this.connectPacket()]);
+        return;
+      case 'sendDisconnect':
+        this.write([
+          this.opts.protocolVersion === 5
+            ? { cmd: 'disconnect', reasonCode: effect.reasonCode }
+            : { cmd: 'disconnect' },
+        ]);
+        return;
+      case 'startKeepalive':
+        this.startKeepalive();
+        return;
+      case 'stopKeepalive':
+        this.keepalive.stop();
+        return;
+      case 'flushQueue':
+        this.flush();
+        return;
+      case 'rejectPending':
+        this.rejectPending(effect.reason);
+        return;
+      case 'emit':
+        this.forward(effect.event);
+        return;
+    }
+  }
+
   private openTransport(serverIndex: number, attempt: number): void {
     const url = this.opts.servers[serverIndex] as string;
     // Overrides belong to one attempt: a hook that returns nothing this time gets the options.
     this.attemptOverrides = undefined;
+    const events = new MqttClient.LinkEvents(this);
     const connection = new Connection(
       {
         url,
@@ -535,26 +600,9 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         tls: this.opts.tls,
         ws: this.opts.ws,
       },
-      {
-        onOpen: () => this.runner.dispatch({ type: 'transportOpened' }),
-        onPacket: (packet) => this.receive(packet),
-        onDecodeError: (error) => this.decodeFailed(error),
-        onDrain: () => this.drained(),
-        onClose: (error) => {
-          if (this.connection === connection) this.connection = undefined;
-          // QoS 0 is at most once: what waited for a drain is settled (its bytes are gone).
-          this.drained();
-          // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
-          this.heldAcks = [];
-          this.session.disconnected();
-          this.runner.dispatch(
-            error === undefined
-              ? { type: 'transportClosed' }
-              : { type: 'transportClosed', error, retryable: isRetryable(error) },
-          );
-        },
-      },
+      events,
     );
+    events.connection = connection;
     this.connection = connection;
     this.connack = undefined;
     this.opts.logger.debug({ serverIndex }, 'opening transport');
@@ -638,7 +686,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     for (const op of this.queue?.drain() ?? []) {
       op.deferred?.reject(new ConnectionClosedError(reason, false));
     }
-    this.requests.rejectAll(new ConnectionClosedError(reason, true));
+    this.requestState?.rejectAll(new ConnectionClosedError(reason, true));
   }
 
   private forward(event: ClientEvent): void {
@@ -895,6 +943,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     };
   }
 
+  protected override listenerFailed(event: keyof MqttClientEvents, error: unknown): void {
+    this.listenerThrew(String(event), error);
+  }
+
   private listenerThrew(event: string, error: unknown): void {
     if (event === 'error') {
       this.opts.logger.error({ err: error }, 'an error listener threw');
@@ -902,6 +954,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     }
     this.emit('error', new ListenerError(event, error));
   }
+}
+
+/** What an operation weighs against the queue's byte bound: a publish's payload. */
+function queuedBytes(op: QueuedOp): number {
+  return op.kind === 'publish' ? op.packet.payload.length : 0;
 }
 
 /** Creates a client without connecting. */

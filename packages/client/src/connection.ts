@@ -12,8 +12,14 @@ import {
   encodePublishHeader,
   type Packet,
 } from '@mqttkit/codec';
-import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
+import type {
+  OpenOptions,
+  TlsOptions,
+  TransportCloseEvent,
+  WebSocketOptions,
+} from '@mqttkit/transport';
 import { open, type Transport } from '@mqttkit/transport';
+import { AbortLatch } from './abort-latch.js';
 import type { AbortSignalLike } from './globals.js';
 
 interface HostAbortController {
@@ -56,7 +62,8 @@ export interface ConnectionHandlers {
 
 export class Connection {
   private transport: Transport | undefined;
-  private readonly controller = new AbortControllerCtor();
+  /** Aborts the transport while it opens (and destroys it after, as `open` documents). */
+  private readonly abort = new AbortLatch();
   private readonly decoder: Decoder;
   private closeRequested: 'graceful' | 'force' | undefined;
   private closed = false;
@@ -84,37 +91,30 @@ export class Connection {
       this.start(this.options.url);
       return;
     }
-    const signal = this.controller.signal;
-    const onAbort = (): void => this.reportClose(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
+    // The hook gets a host AbortSignal (it may hand it to `fetch`), made for this step only.
+    const hookController = new AbortControllerCtor();
+    const onAbort = (): void => {
+      this.reportClose(undefined);
+      hookController.abort();
+    };
+    this.abort.addEventListener('abort', onAbort);
     Promise.resolve()
-      .then(() => prepare(signal))
+      .then(() => prepare(hookController.signal))
       .then(
         (url) => {
-          signal.removeEventListener('abort', onAbort);
+          this.abort.removeEventListener('abort', onAbort);
           if (this.closed || this.closeRequested !== undefined) return;
           this.start(url ?? this.options.url);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          this.abort.removeEventListener('abort', onAbort);
           this.reportClose(error);
         },
       );
   }
 
   private start(url: string): void {
-    const { connectTimeoutMs, tls, ws } = this.options;
-    open(url, {
-      signal: this.controller.signal,
-      connectTimeoutMs,
-      ...(tls ? { tls } : {}),
-      ...(ws ? { ws } : {}),
-      onData: (chunk) => {
-        if (!this.closed) this.decoder.push(chunk);
-      },
-      onDrain: () => this.handlers.onDrain(),
-      onClose: (event) => this.reportClose(event.error),
-    }).then(
+    open(url, new Connection.TransportEvents(this)).then(
       (transport) => {
         this.transport = transport;
         // The peer may have closed it already (its onClose ran first): nothing to open then.
@@ -157,7 +157,7 @@ export class Connection {
     const transport = this.transport;
     if (!transport) {
       // Still opening: abort it; `open` rejects and we report the close from there.
-      this.controller.abort();
+      this.abort.abort();
       return;
     }
     if (force) transport.destroy();
@@ -170,10 +170,44 @@ export class Connection {
    */
   fail(error: unknown): void {
     if (this.closed) return;
-    this.controller.abort();
+    this.abort.abort();
     this.transport?.destroy();
     this.reportClose(error);
   }
+
+  /**
+   * What `open` gets: the options, and the link's callbacks as prototype methods (the
+   * transport keeps this object for the link's life; closures would cost each idle client).
+   */
+  private static readonly TransportEvents = class TransportEvents implements OpenOptions {
+    readonly signal: AbortLatch;
+    readonly connectTimeoutMs: number;
+    readonly tls?: TlsOptions;
+    readonly ws?: WebSocketOptions;
+    private readonly connection: Connection;
+
+    constructor(connection: Connection) {
+      const { connectTimeoutMs, tls, ws } = connection.options;
+      this.connection = connection;
+      this.signal = connection.abort;
+      this.connectTimeoutMs = connectTimeoutMs;
+      if (tls) this.tls = tls;
+      if (ws) this.ws = ws;
+    }
+
+    onData(chunk: Uint8Array): void {
+      const connection = this.connection;
+      if (!connection.closed) connection.decoder.push(chunk);
+    }
+
+    onDrain(): void {
+      this.connection.handlers.onDrain();
+    }
+
+    onClose(event: TransportCloseEvent): void {
+      this.connection.reportClose(event.error);
+    }
+  };
 
   private reportClose(error: unknown): void {
     if (this.closed) return;

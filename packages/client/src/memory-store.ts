@@ -25,22 +25,30 @@ function check(packetId: number, entry: InflightEntry): void {
 }
 
 export function createMemoryStore(): InflightStore {
-  const map = new Map<number, InflightEntry>();
-  return {
-    put(packetId: number, entry: InflightEntry): void {
-      check(packetId, entry);
-      map.set(packetId, entry);
-    },
-    delete(packetId: number): void {
-      map.delete(packetId);
-    },
-    entries(): Iterable<[number, InflightEntry]> {
-      // A snapshot: the resend loop deletes and puts entries as acks arrive, and a live Map
-      // iterator would then visit entries put during the loop.
-      return [...map];
-    },
-    clear(): void {
-      map.clear();
-    },
-  };
+  return new MapStore();
+}
+
+class MapStore implements InflightStore {
+  /** Made on the first `put`: a client that never sends QoS 1/2 pays nothing. */
+  private map: Map<number, InflightEntry> | undefined;
+
+  put(packetId: number, entry: InflightEntry): void {
+    check(packetId, entry);
+    this.map ??= new Map();
+    this.map.set(packetId, entry);
+  }
+
+  delete(packetId: number): void {
+    this.map?.delete(packetId);
+  }
+
+  entries(): Iterable<[number, InflightEntry]> {
+    // A snapshot: the resend loop deletes and puts entries as acks arrive, and a live Map
+    // iterator would then visit entries put during the loop.
+    return this.map ? [...this.map] : [];
+  }
+
+  clear(): void {
+    this.map?.clear();
+  }
 }

@@ -230,16 +230,17 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'an object');
   }
-  const servers: string[] = [];
+  let listed: string[] = [];
   if (options.servers !== undefined) {
     if (!Array.isArray(options.servers) || options.servers.length === 0) {
       throw new InvalidOptionError('servers', 'a non-empty array of URLs');
     }
-    for (const server of options.servers) {
-      servers.push(typeof server === 'string' ? server : server.url);
-    }
+    listed = options.servers.map((server: string | ServerOptions) =>
+      typeof server === 'string' ? server : server.url,
+    );
   }
-  if (options.url !== undefined) servers.unshift(options.url);
+  // Built at its final length (an array grown by push keeps spare slots for the client's life).
+  const servers = options.url === undefined ? listed : [options.url].concat(listed);
   if (servers.length === 0) throw new InvalidOptionError('url', 'a broker URL (or servers)');
   for (const url of servers) {
     if (typeof url !== 'string' || !SCHEMES.test(url)) {

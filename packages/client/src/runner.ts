@@ -6,30 +6,23 @@
  * host's (the client's) to do.
  */
 import type { Scheduler } from '@mqttkit/keepalive';
-import {
-  type ClientEvent,
-  type CloseReason,
-  type Effect,
-  type Event,
-  initialState,
-  type State,
-  transition,
-} from '@mqttkit/state';
+import { type Effect, type Event, initialState, type State, transition } from '@mqttkit/state';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import type { Logger } from './logger.js';
 
-/** The effects the client carries out. */
-export interface RunnerHost {
-  openTransport(serverIndex: number, attempt: number): void;
-  closeTransport(force: boolean): void;
-  sendConnect(): void;
-  sendDisconnect(reasonCode: number): void;
-  startKeepalive(): void;
-  stopKeepalive(): void;
-  flushQueue(): void;
-  rejectPending(reason: CloseReason): void;
-  emit(event: ClientEvent): void;
-}
+/** The effects the client carries out (the runner keeps the connect and reconnect timers). */
+export type HostEffect = Exclude<
+  Effect,
+  {
+    type: 'startConnectTimer' | 'cancelConnectTimer' | 'scheduleReconnect' | 'cancelReconnect';
+  }
+>;
+
+/**
+ * Carries out one effect. One function rather than an object of nine callbacks: the client
+ * lives as long as its connection, and each callback would be a closure per client.
+ */
+export type RunnerHost = (effect: HostEffect) => void;
 
 export interface RunnerOptions {
   scheduler: Scheduler;
@@ -96,20 +89,8 @@ export class Runner {
   }
 
   private execute(effect: Effect): void {
-    const { host, options } = this;
+    const options = this.options;
     switch (effect.type) {
-      case 'openTransport':
-        host.openTransport(effect.serverIndex, effect.attempt);
-        return;
-      case 'closeTransport':
-        host.closeTransport(effect.force);
-        return;
-      case 'sendConnect':
-        host.sendConnect();
-        return;
-      case 'sendDisconnect':
-        host.sendDisconnect(effect.reasonCode);
-        return;
       case 'startConnectTimer': {
         this.cancelConnectTimer?.();
         const at = options.scheduler.now() + options.connectTimeoutMs;
@@ -122,12 +103,6 @@ export class Runner {
       case 'cancelConnectTimer':
         this.cancelConnectTimer?.();
         this.cancelConnectTimer = undefined;
-        return;
-      case 'startKeepalive':
-        host.startKeepalive();
-        return;
-      case 'stopKeepalive':
-        host.stopKeepalive();
         return;
       case 'scheduleReconnect': {
         this.cancelReconnectTimer?.();
@@ -149,15 +124,8 @@ export class Runner {
         this.cancelReconnectTimer?.();
         this.cancelReconnectTimer = undefined;
         return;
-      case 'flushQueue':
-        host.flushQueue();
-        return;
-      case 'rejectPending':
-        host.rejectPending(effect.reason);
-        return;
-      case 'emit':
-        host.emit(effect.event);
-        return;
+      default:
+        this.host(effect);
     }
   }
 }

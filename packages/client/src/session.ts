@@ -18,9 +18,14 @@ import type { ProtocolViolationCode } from '@mqttkit/state';
 import { PacketTooLargeForBrokerError, PublishRefusedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createPacketIdAllocator, type PacketIdAllocator } from './packet-ids.js';
-import { createSendWindow, DEFAULT_RECEIVE_MAXIMUM, type SendWindow } from './send-window.js';
+import { createSendWindow, type SendWindow } from './send-window.js';
 import type { InflightStore } from './store.js';
-import { createIncomingAliases, createOutgoingAliases } from './topic-aliases.js';
+import {
+  createIncomingAliases,
+  createOutgoingAliases,
+  type IncomingAliases,
+  type OutgoingAliases,
+} from './topic-aliases.js';
 
 export interface Deferred<T> {
   resolve(value: T): void;
@@ -135,6 +140,9 @@ interface Flow {
   persisted: boolean;
 }
 
+/** What a map not made yet reads as. Never written: writers make their own map first. */
+const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
+
 interface Granted {
   subscription: Subscription;
   properties: SubscribeProperties | undefined;
@@ -142,9 +150,11 @@ interface Granted {
 
 export class Session {
   private readonly options: SessionOptions;
-  private readonly ids: PacketIdAllocator = createPacketIdAllocator();
+  // What an idle client never touches is made on first use (`ids`, the maps below, topic alias
+  // tables): a process may hold thousands of idle clients, and each empty Map costs ~150 B.
+  private idAllocator: PacketIdAllocator | undefined;
   /** Outbound QoS 1/2 flows by packet id, in send order (a Map keeps insertion order). */
-  private readonly flows = new Map<number, Flow>();
+  private flowMap: Map<number, Flow> | undefined;
   /**
    * How many of `flows` are not written on this link. `pump()` walks the flows only when some
    * are, so a full window costs O(1) per ack instead of a scan of everything in flight.
@@ -153,23 +163,43 @@ export class Session {
   /** QoS 1/2 publishes waiting for a link, a window slot or a packet id. */
   private readonly backlog: PublishOp[] = [];
   /** SUBSCRIBE/UNSUBSCRIBE sent on this link, awaiting their ack. */
-  private readonly pendingAcks = new Map<number, SubscribeOp | UnsubscribeOp>();
+  private pendingAckMap: Map<number, SubscribeOp | UnsubscribeOp> | undefined;
   /** SUBSCRIBE/UNSUBSCRIBE to send once a link is up. */
   private readonly unsent: Array<SubscribeOp | UnsubscribeOp> = [];
   /** Inbound QoS 2 ids we sent PUBREC for and await PUBREL on: never deliver them twice. */
-  private readonly inboundQos2 = new Set<number>();
+  private inboundQos2: Set<number> | undefined;
   /** What the broker granted, to restore on a new session. */
-  private readonly granted = new Map<string, Granted>();
+  private grantedMap: Map<string, Granted> | undefined;
   private link: LinkParams | undefined;
   /** Asynchronous `put`s of new flows not yet resolved. */
   private storing = 0;
-  private window: SendWindow = createSendWindow(DEFAULT_RECEIVE_MAXIMUM);
-  private outAliases = createOutgoingAliases(0);
-  private readonly inAliases;
+  /** This link's send window, made by the first QoS 1/2 PUBLISH on it. */
+  private window: SendWindow | undefined;
+  /** The broker's Topic Alias Maximum for us on this link, when we use aliases (else 0). */
+  private outAliasMaximum = 0;
+  /** This link's alias tables, each made by the first PUBLISH that needs it. */
+  private outAliases: OutgoingAliases | undefined;
+  private inAliases: IncomingAliases | undefined;
 
   constructor(options: SessionOptions) {
     this.options = options;
-    this.inAliases = createIncomingAliases(options.incomingAliasMaximum);
+  }
+
+  private get ids(): PacketIdAllocator {
+    this.idAllocator ??= createPacketIdAllocator();
+    return this.idAllocator;
+  }
+
+  private get flows(): ReadonlyMap<number, Flow> {
+    return this.flowMap ?? NO_ENTRIES;
+  }
+
+  private get pendingAcks(): ReadonlyMap<number, SubscribeOp | UnsubscribeOp> {
+    return this.pendingAckMap ?? NO_ENTRIES;
+  }
+
+  private get granted(): ReadonlyMap<string, Granted> {
+    return this.grantedMap ?? NO_ENTRIES;
   }
 
   /** Loads flows left in a persistent store by an earlier process; their outcome has no caller. */
@@ -190,7 +220,8 @@ export class Session {
               dup: true,
               packetId,
             };
-      this.flows.set(packetId, {
+      this.flowMap ??= new Map();
+      this.flowMap.set(packetId, {
         op: { kind: 'publish', packet, deferred: undefined },
         packet,
         stage: entry.kind,
@@ -267,15 +298,15 @@ export class Session {
    */
   connected(params: LinkParams): Packet[] {
     this.link = params;
-    this.window = createSendWindow(params.receiveMaximum);
-    this.outAliases = createOutgoingAliases(
-      this.options.outgoingTopicAliases ? params.topicAliasMaximum : 0,
-    );
-    this.inAliases.reset();
+    // A new link starts with a fresh window and no alias mappings [MQTT-3.3.2-7].
+    this.window = undefined;
+    this.outAliasMaximum = this.options.outgoingTopicAliases ? params.topicAliasMaximum : 0;
+    this.outAliases = undefined;
+    this.inAliases = undefined;
     const out: Packet[] = [];
     if (!params.sessionPresent) {
       // A new session: the broker keeps no inbound QoS 2 state, so neither do we.
-      this.inboundQos2.clear();
+      this.inboundQos2 = undefined;
       for (const [packetId, flow] of [...this.flows]) {
         if (flow.stage === 'pubrel') {
           // The broker took the message (PUBREC) and the session that held it is gone: done.
@@ -308,7 +339,7 @@ export class Session {
     this.unsentFlows = this.flows.size;
     // SUBSCRIBE/UNSUBSCRIBE are not part of the session state: send them again on the next link.
     const pending = [...this.pendingAcks.entries()];
-    this.pendingAcks.clear();
+    this.pendingAckMap = undefined;
     for (const [packetId] of pending) this.ids.release(packetId);
     this.unsent.unshift(...pending.map(([, op]) => op));
   }
@@ -324,7 +355,7 @@ export class Session {
       this.ids.release(packetId);
       op.deferred?.reject(error(true));
     }
-    this.pendingAcks.clear();
+    this.pendingAckMap = undefined;
     for (const flow of this.flows.values()) {
       flow.op.deferred?.reject(error(true));
       flow.op.deferred = undefined;
@@ -333,7 +364,7 @@ export class Session {
 
   /** Forget the subscriptions to restore (after a local `end()`). */
   forgetSubscriptions(): void {
-    this.granted.clear();
+    this.grantedMap = undefined;
   }
 
   /** A packet from the broker (already checked by the codec and `checkInbound`). */
@@ -343,7 +374,7 @@ export class Session {
         return this.receivePublish(packet);
       case 'pubrel': {
         // Spec 4.3.3: every PUBREL is answered with PUBCOMP; under 5.0 say when we had no such flow.
-        const known = this.inboundQos2.delete(packet.packetId);
+        const known = this.inboundQos2?.delete(packet.packetId) === true;
         const pubcomp: Packet =
           this.options.protocolVersion === 5 && !known
             ? { cmd: 'pubcomp', packetId: packet.packetId, reasonCode: 0x92 }
@@ -372,6 +403,7 @@ export class Session {
   private receivePublish(packet: PublishPacket): InboundResult {
     let message = packet;
     if (this.options.protocolVersion === 5) {
+      this.inAliases ??= createIncomingAliases(this.options.incomingAliasMaximum);
       const resolved = this.inAliases.resolve(packet.topic, packet.properties?.topicAlias);
       if ('error' in resolved) {
         // 0x94 Topic Alias invalid, or 0x82 for an alias never bound on this connection.
@@ -385,6 +417,7 @@ export class Session {
     const pubrec: Packet = { cmd: 'pubrec', packetId };
     // QoS 2: deliver once; a resent PUBLISH of a flow awaiting PUBREL only gets its PUBREC again
     // (method B of spec 4.3.3: the id is kept until PUBREL).
+    this.inboundQos2 ??= new Set();
     if (this.inboundQos2.has(packetId)) return { send: [pubrec] };
     this.inboundQos2.add(packetId);
     return { send: [pubrec], message };
@@ -472,7 +505,7 @@ export class Session {
       this.options.logger.debug({ packetId, cmd }, 'ack for no pending operation; ignored');
       return { send: [] };
     }
-    this.pendingAcks.delete(packetId);
+    this.pendingAckMap?.delete(packetId);
     this.ids.release(packetId);
     const info: AckInfo = {};
     if (properties?.reasonString !== undefined) info.reasonString = properties.reasonString;
@@ -491,7 +524,8 @@ export class Session {
       const results = op.subscriptions.map((sub, i): SubscribeResult => {
         const code = reasonCodes[i] as number;
         if (code < 0x80) {
-          this.granted.set(sub.topicFilter, { subscription: sub, properties: op.properties });
+          this.grantedMap ??= new Map();
+          this.grantedMap.set(sub.topicFilter, { subscription: sub, properties: op.properties });
           return { topicFilter: sub.topicFilter, reasonCode: code, qos: code as QoS };
         }
         return { topicFilter: sub.topicFilter, reasonCode: code };
@@ -514,7 +548,7 @@ export class Session {
     }
     const results = op.topicFilters.map((topicFilter, i): UnsubscribeResult => {
       const reasonCode = reasonCodes[i] ?? 0;
-      if (reasonCode < 0x80) this.granted.delete(topicFilter);
+      if (reasonCode < 0x80) this.grantedMap?.delete(topicFilter);
       return { topicFilter, reasonCode };
     });
     op.deferred?.resolve({ results, ...info });
@@ -542,7 +576,8 @@ export class Session {
       op.deferred?.reject(tooLarge);
       return [];
     }
-    this.pendingAcks.set(packetId, op);
+    this.pendingAckMap ??= new Map();
+    this.pendingAckMap.set(packetId, op);
     op.written = true;
     return [packet];
   }
@@ -555,7 +590,8 @@ export class Session {
   /** Fills the send window: unsent flows first (in order), then the backlog. */
   private pump(): Packet[] {
     const out: Packet[] = [];
-    if (!this.link) return out;
+    const link = this.link;
+    if (!link) return out;
     // Flows leave in order: one still being stored holds back those after it (new flows are
     // still created and stored meanwhile, so an asynchronous store works in parallel).
     let blocked = false;
@@ -566,7 +602,7 @@ export class Session {
         break;
       }
       if (!flow.slot) {
-        if (!this.window.tryAcquire()) return out;
+        if (!this.takeSlot(link)) return out;
         flow.slot = true;
       }
       flow.sent = true;
@@ -587,10 +623,10 @@ export class Session {
         op.deferred?.reject(tooLarge);
         continue;
       }
-      if (!this.window.tryAcquire()) break;
+      if (!this.takeSlot(link)) break;
       const packetId = this.ids.allocate();
       if (packetId === undefined) {
-        this.window.release();
+        this.window?.release();
         break;
       }
       this.backlog.shift();
@@ -603,7 +639,8 @@ export class Session {
         slot: true,
         persisted: false,
       };
-      this.flows.set(packetId, flow);
+      this.flowMap ??= new Map();
+      this.flowMap.set(packetId, flow);
       this.unsentFlows++;
       const stored = this.options.store.put(packetId, { kind: 'publish', packet });
       if (stored instanceof Promise) {
@@ -617,17 +654,23 @@ export class Session {
       this.unsentFlows--;
       out.push(this.wire(packet));
     }
-    if (this.unsent.length > 0 && this.ids.inUse < 65_535) {
+    if (this.unsent.length > 0 && (this.idAllocator?.inUse ?? 0) < 65_535) {
       for (const op of this.unsent.splice(0)) out.push(...this.sendAckable(op));
     }
     return out;
   }
 
+  /** A slot of this link's send window for a QoS 1/2 PUBLISH. */
+  private takeSlot(link: LinkParams): boolean {
+    this.window ??= createSendWindow(link.receiveMaximum);
+    return this.window.tryAcquire();
+  }
+
   private finish(packetId: number, flow: Flow, result: PublishResult): void {
-    this.flows.delete(packetId);
+    this.flowMap?.delete(packetId);
     if (!flow.sent) this.unsentFlows--;
     this.ids.release(packetId);
-    if (flow.slot) this.window.release();
+    if (flow.slot) this.window?.release();
     this.settle(this.options.store.delete(packetId));
     const deferred = flow.op.deferred;
     flow.op.deferred = undefined;
@@ -642,6 +685,8 @@ export class Session {
   /** The packet as it goes on this link: with an outgoing topic alias when one applies. */
   private wire(packet: PublishPacket): PublishPacket {
     if (this.options.protocolVersion !== 5) return packet;
+    if (this.outAliasMaximum === 0) return packet;
+    this.outAliases ??= createOutgoingAliases(this.outAliasMaximum);
     const applied = this.outAliases.apply(packet.topic);
     if (applied.alias === undefined) return packet;
     // Built field by field: this runs for every aliased PUBLISH, and object spread is several

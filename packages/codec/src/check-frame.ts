@@ -111,6 +111,11 @@ class Reader {
 export interface FrameInfo {
   userProperties?: UserProperties;
   willUserProperties?: UserProperties;
+  /**
+   * A PUBLISH without properties (any MQTT 3.1.1 one): the fields read on the way and where its
+   * payload starts in the body, so it can be built without mqtt-packet (`fast-decode.ts`).
+   */
+  plainPublish?: { topic: string; packetId: number | undefined; payloadStart: number };
 }
 
 function addPair(target: UserProperties, name: string, value: string): void {
@@ -193,11 +198,11 @@ function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): Set<stri
   return seen;
 }
 
-function packetId(r: Reader): void {
+function packetId(r: Reader): number {
+  const id = r.u16('Packet Identifier');
   // [MQTT-2.2.1-3] Packet Identifiers are non-zero.
-  if (r.u16('Packet Identifier') === 0) {
-    throw new ProtocolError(`${r.packet} has Packet Identifier 0 [MQTT-2.2.1-3]`);
-  }
+  if (id === 0) throw new ProtocolError(`${r.packet} has Packet Identifier 0 [MQTT-2.2.1-3]`);
+  return id;
 }
 
 function reasonCode(r: Reader, allowed: ReadonlySet<number>, what = 'reason code'): number {
@@ -209,13 +214,23 @@ function reasonCode(r: Reader, allowed: ReadonlySet<number>, what = 'reason code
 
 function topicName(r: Reader, what: string, v: ProtocolVersion, aliasAllowed: boolean): string {
   const topic = r.string(what);
+  checkTopicName(r, topic, what, v, aliasAllowed);
+  return topic;
+}
+
+function checkTopicName(
+  r: Reader,
+  topic: string,
+  what: string,
+  v: ProtocolVersion,
+  aliasAllowed: boolean,
+): void {
   if (topic.includes('+') || topic.includes('#')) {
     throw new ProtocolError(`${r.packet} ${what} contains a wildcard [MQTT-3.3.2-2]`);
   }
   if (topic.length === 0 && (v === 4 || !aliasAllowed)) {
     throw new ProtocolError(`${r.packet} ${what} is empty [MQTT-4.7.3-1]`);
   }
-  return topic;
 }
 
 function connect(r: Reader, info: FrameInfo): void {
@@ -279,17 +294,16 @@ function publish(r: Reader, flags: number, v: ProtocolVersion, info: FrameInfo):
   const qos = (flags >> 1) & 0x03;
   if (qos === 0 && flags & 0x08)
     throw new ProtocolError('PUBLISH QoS 0 with DUP set [MQTT-3.3.1-2]');
-  const topicStart = r.pos;
-  r.string('Topic Name');
-  if (qos > 0) packetId(r);
-  let hasAlias = false;
-  if (v === 5) hasAlias = properties(r, 'publish', info).has('topicAlias');
-  const end = r.pos;
-  // Re-check the topic now that we know whether a Topic Alias stands in for it [MQTT-3.3.2-1].
-  r.pos = topicStart;
-  topicName(r, 'Topic Name', v, hasAlias);
-  r.pos = end;
+  const topic = r.string('Topic Name');
+  const id = qos > 0 ? packetId(r) : undefined;
+  let names: Set<string> | undefined;
+  if (v === 5) names = properties(r, 'publish', info);
+  // Checked now that we know whether a Topic Alias stands in for it [MQTT-3.3.2-1].
+  checkTopicName(r, topic, 'Topic Name', v, names?.has('topicAlias') === true);
   // The rest is the payload: any bytes.
+  if (names === undefined || names.size === 0) {
+    info.plainPublish = { topic, packetId: id, payloadStart: r.pos };
+  }
 }
 
 function ack(r: Reader, v: ProtocolVersion, codes: ReadonlySet<number>, info: FrameInfo): void {

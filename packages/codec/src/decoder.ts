@@ -1,5 +1,6 @@
 import { checkFrame } from './check-frame.js';
 import { CodecError, MalformedPacketError, PacketTooLargeError } from './errors.js';
+import { fastDecode } from './fast-decode.js';
 import {
   DEFAULT_MAX_PACKET_SIZE,
   PACKET_NAMES,
@@ -107,7 +108,10 @@ export function createDecoder(options: DecoderOptions): Decoder {
     let packet: Packet;
     try {
       const info = checkFrame(type, first & 0x0f, bytes.subarray(bodyStart), version);
-      if (type === 15 && bytes.length === bodyStart) {
+      const fast = fastDecode(bytes, bodyStart, info, version);
+      if (fast !== undefined) {
+        packet = fast;
+      } else if (type === 15 && bytes.length === bodyStart) {
         // 3.15.2.1: AUTH with Remaining Length 0 means Success; mqtt-packet cannot parse it.
         packet = { cmd: 'auth', reasonCode: 0 };
       } else {

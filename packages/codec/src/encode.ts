@@ -1,6 +1,7 @@
 import { CodecError, InvalidPacketError } from './errors.js';
 import type { Packet, ProtocolVersion, PublishPacket } from './packets.js';
 import { PROPERTY_BY_NAME, type PropertyContext } from './properties.js';
+import { publishBytes } from './publish-bytes.js';
 import {
   AUTH_REASON_CODES,
   CONNACK_REASON_CODES,
@@ -18,6 +19,13 @@ import { generatePublishHeaderWire, generateWire, toWire } from './wire.js';
 
 export interface EncodeOptions {
   protocolVersion: ProtocolVersion;
+  /**
+   * The caller guarantees that this very packet already passed validation (an `encode` without
+   * this option, or the caller's own equivalent checks) and has not changed since, so it is not
+   * checked again. Malformed input then gives undefined results: wrong bytes on the wire or an
+   * error from deep inside the encoder. For hot paths only; default false.
+   */
+  validated?: boolean;
 }
 
 function fail(message: string, cause?: unknown): never {
@@ -56,10 +64,13 @@ function checkCode(code: unknown, allowed: ReadonlySet<number>, what: string): v
 function checkProperties(props: unknown, ctx: PropertyContext, v: ProtocolVersion): void {
   if (props === undefined) return;
   if (typeof props !== 'object' || props === null) fail(`${ctx} properties must be an object`);
-  const entries = Object.entries(props).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return;
-  if (v === 4) fail(`properties need MQTT 5 (${ctx}: ${entries.map(([k]) => k).join(', ')})`);
-  for (const [name, value] of entries) {
+  const record = props as Record<string, unknown>;
+  // Keys, not entries: this runs for every PUBLISH that carries a property (a topic alias).
+  const names = Object.keys(record).filter((name) => record[name] !== undefined);
+  if (names.length === 0) return;
+  if (v === 4) fail(`properties need MQTT 5 (${ctx}: ${names.join(', ')})`);
+  for (const name of names) {
+    const value = record[name];
     const plural = name === 'subscriptionIdentifiers';
     const def = PROPERTY_BY_NAME.get(plural ? 'subscriptionIdentifier' : name);
     if (
@@ -267,13 +278,18 @@ function validate(p: Packet, v: ProtocolVersion): void {
 
 /**
  * Encodes one packet to its wire bytes. Pure: no I/O, the result is a fresh buffer.
- * Throws `InvalidPacketError` (code `MQTTKIT_ERR_INVALID_PACKET`) saying what is wrong.
+ * Throws `InvalidPacketError` (code `MQTTKIT_ERR_INVALID_PACKET`) saying what is wrong
+ * (unless `options.validated` skips the checks).
  */
 export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
   const v = options?.protocolVersion;
   if (v !== 4 && v !== 5) fail(`protocolVersion must be 4 or 5, got ${String(v)}`);
-  validate(packet, v);
+  if (options.validated !== true) validate(packet, v);
   try {
+    if (packet.cmd === 'publish') {
+      const bytes = publishBytes(packet, v, true);
+      if (bytes !== undefined) return bytes;
+    }
     return generateWire(toWire(packet, v), v);
   } catch (e) {
     refused(e);
@@ -290,8 +306,9 @@ function refused(e: unknown): never {
  * Encodes a PUBLISH without its payload: the fixed header and variable header, so that these
  * bytes followed by `packet.payload` are exactly `encode(packet, options)`. A writer sends the two
  * as separate chunks and the payload is never copied into a new buffer (large payloads are the
- * cost). Validates like `encode` and throws the same `InvalidPacketError`s; the payload is only
- * referenced, so it must not change until it is written.
+ * cost). Validates like `encode` (and skips it the same way with `options.validated`) and throws
+ * the same `InvalidPacketError`s; the payload is only referenced, so it must not change until it
+ * is written.
  */
 export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
   const v = options?.protocolVersion;
@@ -299,9 +316,11 @@ export function encodePublishHeader(packet: PublishPacket, options: EncodeOption
   if (typeof packet !== 'object' || packet === null || packet.cmd !== 'publish') {
     fail('encodePublishHeader needs a PUBLISH packet');
   }
-  validate(packet, v);
+  if (options.validated !== true) validate(packet, v);
   try {
-    return generatePublishHeaderWire(toWire(packet, v), packet.payload.length, v);
+    const bytes = publishBytes(packet, v, false);
+    if (bytes !== undefined) return bytes;
+    return generatePublishHeaderWire(toWire(packet, v) as { payload: Uint8Array }, v);
   } catch (e) {
     refused(e);
   }

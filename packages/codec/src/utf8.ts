@@ -1,13 +1,15 @@
 import { MalformedPacketError } from './errors.js';
 
 // fatal: invalid sequences, overlong forms and encoded surrogates throw instead of
-// being replaced by U+FFFD [MQTT-1.5.4-1].
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// being replaced by U+FFFD [MQTT-1.5.4-1]. Created on first use, so that loading the module
+// works where TextDecoder is missing (some React Native versions).
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** Decodes an MQTT UTF-8 Encoded String body, rejecting what [MQTT-1.5.4-1/2] forbid. */
 export function decodeUtf8(bytes: Uint8Array, what: string): string {
   let text: string;
   try {
+    decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     text = decoder.decode(bytes);
   } catch (cause) {
     throw new MalformedPacketError(`invalid UTF-8 in ${what}`, { cause });

@@ -5,10 +5,11 @@
  */
 // biome-ignore lint/style/useNodejsImportProtocol: plain 'buffer', which the browser build (scripts/build-browser.ts) replaces with src/shims/buffer.ts.
 import { Buffer } from 'buffer';
-import generate from 'mqtt-packet/generate.js';
 import Parser from 'mqtt-packet/parser.js';
+import writeToStream from 'mqtt-packet/writeToStream.js';
 import type { FrameInfo } from './check-frame.js';
 import type { Packet, ProtocolVersion, QoS, UserProperties } from './packets.js';
+import { BufferList } from './shims/bl.js';
 
 type Props = Record<string, unknown>;
 
@@ -42,8 +43,9 @@ function buf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A plain Uint8Array view over the same memory (no copy). */
+/** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */
 function u8(bytes: Uint8Array): Uint8Array {
+  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype) return bytes;
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -185,7 +187,9 @@ function propsToWire(p: object | undefined): Props | undefined {
   if (!p) return undefined;
   const out: Props = {};
   let any = false;
-  for (const [key, value] of Object.entries(p)) {
+  const record = p as Props;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
     if (value === undefined) continue;
     any = true;
     if (key === 'subscriptionIdentifiers') out.subscriptionIdentifier = value;
@@ -231,7 +235,8 @@ export function toWire(p: Packet, v: ProtocolVersion): object {
       return {
         cmd: 'publish',
         topic: p.topic,
-        payload: buf(p.payload),
+        // As it is: writeToStream measures and writes any Uint8Array, Buffer or not.
+        payload: p.payload,
         qos: p.qos,
         retain: p.retain,
         dup: p.dup,
@@ -280,59 +285,96 @@ export function toWire(p: Packet, v: ProtocolVersion): object {
   }
 }
 
-/** mqtt-packet's generate; throws mqtt-packet's plain Errors (the caller wraps them). */
-export function generateWire(wire: object, v: ProtocolVersion): Uint8Array {
-  return generate(wire, { protocolVersion: v });
+/**
+ * Where mqtt-packet's writeToStream writes one packet: the chunks in order, kept by reference.
+ * It stands in for generate()'s accumulator, which is an EventEmitter (set up for every packet)
+ * and is always joined into one buffer; this one can leave the last chunk out (a PUBLISH
+ * payload). A refused packet throws from `destroy`, as the accumulator's unhandled 'error' does.
+ */
+class ChunkCollector {
+  readonly chunks: (Uint8Array | string)[] = [];
+
+  write(chunk: Uint8Array | string): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  destroy(error?: Error): void {
+    if (error) throw error;
+  }
+
+  /**
+   * The first `count` chunks joined into one new buffer, up to the first undefined one, as the
+   * accumulator's concat does (mqtt-packet writes one for some malformed packets).
+   */
+  join(count: number): Uint8Array {
+    const { chunks } = this;
+    let total = 0;
+    let end = 0;
+    for (; end < count; end++) {
+      const chunk = chunks[end];
+      if (chunk === undefined) break;
+      total += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    }
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (let i = 0; i < end; i++) {
+      const chunk = chunks[i] as Uint8Array | string;
+      if (typeof chunk === 'string') at += out.write(chunk, at);
+      else {
+        out.set(chunk, at);
+        at += chunk.length;
+      }
+    }
+    return out;
+  }
 }
 
-const NO_PAYLOAD = Buffer.alloc(0);
-/** The largest Remaining Length a variable byte integer holds (mqtt-packet's VARBYTEINT_MAX). */
-const MAX_REMAINING_LENGTH = 268_435_455;
+function collect(wire: object, v: ProtocolVersion): ChunkCollector {
+  const collector = new ChunkCollector();
+  writeToStream(wire, collector, { protocolVersion: v });
+  return collector;
+}
+
+/**
+ * The packet's bytes, as mqtt-packet's generate() gives them; throws mqtt-packet's plain Errors
+ * (the caller wraps them).
+ */
+export function generateWire(wire: object, v: ProtocolVersion): Uint8Array {
+  const collector = collect(wire, v);
+  return collector.join(collector.chunks.length);
+}
 
 /**
  * The bytes of a PUBLISH up to, not including, its payload: `generateWire` of the same packet is
- * these bytes followed by the payload. mqtt-packet writes the payload last and counts it only in
- * the Remaining Length, so we generate the packet with an empty payload (a small buffer, no
- * payload copy) and rewrite the Remaining Length to include `payloadLength`, which may make the
- * length field longer.
+ * these bytes followed by the payload. mqtt-packet counts the payload in the Remaining Length and
+ * writes it last, as its own chunk, so the header is every chunk but that one (the payload is
+ * never copied).
  */
 export function generatePublishHeaderWire(
-  wire: { payload?: unknown },
-  payloadLength: number,
+  wire: { payload: Uint8Array },
   v: ProtocolVersion,
 ): Uint8Array {
-  const bare = generate({ ...wire, payload: NO_PAYLOAD }, { protocolVersion: v });
-  let rest = 0;
-  let factor = 1;
-  let at = 1;
-  let byte: number;
-  do {
-    byte = bare[at++] as number;
-    rest += (byte & 0x7f) * factor;
-    factor *= 128;
-  } while (byte & 0x80);
-  let length = rest + payloadLength;
-  if (length > MAX_REMAINING_LENGTH) {
-    // The same message mqtt-packet's generate throws for the whole packet.
-    throw new Error(`Invalid variable byte integer: ${length}`);
+  const collector = collect(wire, v);
+  const last = collector.chunks.length - 1;
+  if (collector.chunks[last] !== wire.payload) {
+    // Only if a newer mqtt-packet stopped writing the payload last and by itself.
+    throw new Error('mqtt-packet did not write the PUBLISH payload as its last chunk');
   }
-  const lengthBytes = length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x200000 ? 3 : 4;
-  const header = new Uint8Array(1 + lengthBytes + rest);
-  header[0] = bare[0] as number;
-  for (let i = 1; i <= lengthBytes; i++) {
-    header[i] = (length % 128) | (i < lengthBytes ? 0x80 : 0);
-    length = Math.floor(length / 128);
-  }
-  header.set(bare.subarray(at), 1 + lengthBytes);
-  return header;
+  return collector.join(last);
 }
 
 export type WireResult = { packet: WirePacket } | { error: unknown };
 
-/** One mqtt-packet parser, fed exactly one whole frame at a time. */
+/**
+ * One mqtt-packet parser, fed exactly one whole frame at a time. The frame goes in through our
+ * own list (`shims/bl.ts`): its reads index the frame and its slices are views, where bl makes a
+ * Buffer slice for every integer it reads. (In the browser build it is the parser's list anyway.)
+ */
 export function createWireParser(): (frame: Uint8Array, v: ProtocolVersion) => WireResult {
   let packet: WirePacket | undefined;
   let error: unknown;
+  const list = new BufferList();
   let parser = Parser.parser({ protocolVersion: 4 });
   const listen = () => {
     parser.on('packet', (p) => {
@@ -348,17 +390,20 @@ export function createWireParser(): (frame: Uint8Array, v: ProtocolVersion) => W
     error = undefined;
     // mqtt-packet replaces `settings` with a parsed CONNECT; reset it for every frame.
     parser.settings = { protocolVersion: v };
+    // Once a packet is complete the parser moves on to a fresh list of its own (empty here).
+    parser._list = list.clear();
     let left = 0;
     try {
-      left = parser.parse(buf(frame));
+      left = parser.parse(frame);
     } catch (e) {
       error = e;
     }
+    list.clear();
     if (error === undefined && (packet === undefined || left !== 0)) {
       error = new Error(`mqtt-packet left ${left} bytes unparsed`);
     }
     if (error !== undefined) {
-      // Never reuse a parser whose buffer list may hold bytes from a failed frame.
+      // Never reuse a parser whose state may hold a failed frame.
       parser = Parser.parser({ protocolVersion: v });
       listen();
       return { error };

@@ -173,7 +173,8 @@ describe('encode refuses invalid packets with InvalidPacketError', () => {
     }
     let caught: unknown;
     try {
-      encode(publish({ payload: new Liar(4) }), { protocolVersion: 4 });
+      // A binary property is handed to mqtt-packet as a Buffer view over the same memory.
+      encode(publish({ properties: { correlationData: new Liar(4) } }), { protocolVersion: 5 });
     } catch (e) {
       caught = e;
     }

@@ -71,23 +71,21 @@ export function createRealScheduler(options: RealSchedulerOptions = {}): Schedul
     now: monotonicNow,
     at(timeMs, fn) {
       // A source may use any value as a handle, undefined included: track "armed" apart.
+      // Two closures per pending call (fire, cancel): a process may hold thousands of them.
+      let armed = true;
       let handle: unknown;
-      let armed = false;
-      const arm = (): void => {
-        const delay = Math.min(Math.max(0, timeMs - monotonicNow()), MAX_TIMER_DELAY_MS);
-        armed = true;
-        handle = timers.setTimeout(fire, Math.ceil(delay));
-        if (unref) unrefHandle(handle);
-      };
       const fire = (): void => {
-        armed = false;
-        handle = undefined;
         // Host timers run on a coarser clock and may fire a fraction of a millisecond early (or a
         // long delay was split): honour the contract "never before timeMs" by re-arming.
-        if (monotonicNow() < timeMs) arm();
-        else fn();
+        if (monotonicNow() < timeMs) {
+          handle = armHostTimer(timers, unref, fire, timeMs);
+          return;
+        }
+        armed = false;
+        handle = undefined;
+        fn();
       };
-      arm();
+      handle = armHostTimer(timers, unref, fire, timeMs);
       return () => {
         if (armed) timers.clearTimeout(handle);
         armed = false;
@@ -95,6 +93,18 @@ export function createRealScheduler(options: RealSchedulerOptions = {}): Schedul
       };
     },
   };
+}
+
+function armHostTimer(
+  timers: TimerSource,
+  unref: boolean,
+  fire: () => void,
+  timeMs: number,
+): unknown {
+  const delay = Math.min(Math.max(0, timeMs - monotonicNow()), MAX_TIMER_DELAY_MS);
+  const handle = timers.setTimeout(fire, Math.ceil(delay));
+  if (unref) unrefHandle(handle);
+  return handle;
 }
 
 /**

@@ -21,50 +21,66 @@ export function createLifecycle(
   handlers: TransportHandlers,
   destroy: (error: TransportError) => void,
 ): Lifecycle {
-  let closed = false;
-  const cleanups: Array<() => void> = [];
+  return new GuardedLifecycle(handlers, destroy);
+}
 
-  const guarded = (name: 'onData' | 'onDrain', call: () => void): void => {
+// A class, not an object of closures: one lives as long as each open link.
+class GuardedLifecycle implements Lifecycle {
+  closed = false;
+  private readonly handlers: TransportHandlers;
+  private readonly destroy: (error: TransportError) => void;
+  private cleanups: Array<() => void> | undefined;
+
+  constructor(handlers: TransportHandlers, destroy: (error: TransportError) => void) {
+    this.handlers = handlers;
+    this.destroy = destroy;
+  }
+
+  // Handlers are called as methods of the object given to `open`, so it may be a class instance.
+  data(chunk: Uint8Array): void {
+    if (this.closed || !this.handlers.onData) return;
     try {
-      call();
+      this.handlers.onData(chunk);
     } catch (error) {
-      destroy(new HandlerError(name, { cause: error }));
+      this.destroy(new HandlerError('onData', { cause: error }));
     }
-  };
+  }
 
-  return {
-    get closed() {
-      return closed;
-    },
-    data(chunk) {
-      if (closed || !handlers.onData) return;
-      const onData = handlers.onData;
-      guarded('onData', () => onData(chunk));
-    },
-    drain() {
-      if (closed || !handlers.onDrain) return;
-      const onDrain = handlers.onDrain;
-      guarded('onDrain', () => onDrain());
-    },
-    finish(event) {
-      if (closed) return;
-      closed = true;
-      for (const cleanup of cleanups.splice(0)) cleanup();
-      try {
-        handlers.onClose?.(event);
-      } catch (error) {
-        // There is nobody left to report to; rethrow outside our call stack so the bug is seen
-        // (an uncaught exception) without leaving this transport half closed.
-        microtask(() => {
-          throw error;
-        });
-      }
-    },
-    onFinish(cleanup) {
-      if (closed) cleanup();
-      else cleanups.push(cleanup);
-    },
-  };
+  drain(): void {
+    if (this.closed || !this.handlers.onDrain) return;
+    try {
+      this.handlers.onDrain();
+    } catch (error) {
+      this.destroy(new HandlerError('onDrain', { cause: error }));
+    }
+  }
+
+  finish(event: TransportCloseEvent): void {
+    if (this.closed) return;
+    this.closed = true;
+    const cleanups = this.cleanups ?? [];
+    this.cleanups = undefined;
+    for (const cleanup of cleanups) cleanup();
+    try {
+      this.handlers.onClose?.(event);
+    } catch (error) {
+      // There is nobody left to report to; rethrow outside our call stack so the bug is seen
+      // (an uncaught exception) without leaving this transport half closed.
+      microtask(() => {
+        throw error;
+      });
+    }
+  }
+
+  onFinish(cleanup: () => void): void {
+    if (this.closed) {
+      cleanup();
+      return;
+    }
+    // A literal at first: an array grown from empty by push reserves 17 slots.
+    if (this.cleanups) this.cleanups.push(cleanup);
+    else this.cleanups = [cleanup];
+  }
 }
 
 /** What `destroy(error)` reports: a `TransportError` as is, anything else wrapped. */

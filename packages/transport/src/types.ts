@@ -46,6 +46,7 @@ export interface TransportCloseEvent {
   readonly error?: TransportError;
 }
 
+/** Called as methods of the object given to `open` (so it may be a class instance). */
 export interface TransportHandlers {
   /** Bytes from the peer. Chunks have no relation to MQTT packet boundaries. */
   onData?(chunk: Uint8Array): void;

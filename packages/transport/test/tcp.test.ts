@@ -49,6 +49,27 @@ describe('tcp: data', () => {
     expect([...(await rec.waitForBytes(1000))]).toEqual([...payload]);
   });
 
+  it('calls the handlers as methods of the options object (a class instance works)', async () => {
+    const port = await server((socket) => socket.pipe(socket));
+    class Link {
+      readonly received: number[] = [];
+      closes = 0;
+      onData(chunk: Uint8Array): void {
+        this.received.push(...chunk);
+      }
+      onClose(): void {
+        this.closes += 1;
+      }
+    }
+    const link = new Link();
+    const transport = await open(`mqtt://127.0.0.1:${port}`, link);
+    opened.push(transport);
+    transport.write(Uint8Array.of(1, 2, 3));
+    await vi.waitFor(() => expect(link.received).toEqual([1, 2, 3]));
+    transport.destroy();
+    expect(link.closes).toBe(1);
+  });
+
   it('delivers bytes the server sends in many chunks, in order', async () => {
     const port = await server(async (socket) => {
       for (let i = 0; i < 20; i += 1) {

@@ -1,17 +1,22 @@
 /**
- * Browser stand-in for the `bl` package in the browser build. mqtt-packet's parser only needs a
- * byte list it can append to, read big-endian integers and UTF-8 strings from, slice and consume
- * from the front: bl's BufferList half, not its stream half (which drags in readable-stream).
+ * Stand-in for the `bl` package: in the browser build for all of mqtt-packet, and in Node as the
+ * list our wire parser hands each frame in (`wire.ts`), where bl's reads would each make a Buffer
+ * slice. mqtt-packet's parser only needs a byte list it can append to, read big-endian integers
+ * and UTF-8 strings from, slice and consume from the front: bl's BufferList half, not its stream
+ * half (which drags in readable-stream).
  *
  * The decoder hands the parser exactly one whole frame at a time, so the list is almost always a
  * single chunk, and reads, slices and consumes are views over it (no copy per packet).
  */
 
-// Node's Buffer#toString('utf8') replaces invalid sequences and keeps a leading BOM.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+// Node's Buffer#toString('utf8') replaces invalid sequences and keeps a leading BOM. Created on
+// first use, so that loading the module works where TextDecoder is missing (some React Native).
+let decoder: InstanceType<typeof TextDecoder> | undefined;
+
+const EMPTY = new Uint8Array(0);
 
 export class BufferList {
-  private bytes: Uint8Array = new Uint8Array(0);
+  private bytes: Uint8Array = EMPTY;
 
   get length(): number {
     return this.bytes.length;
@@ -30,6 +35,12 @@ export class BufferList {
     return this;
   }
 
+  /** Empties the list (drops the reference to the bytes it held). */
+  clear(): this {
+    this.bytes = EMPTY;
+    return this;
+  }
+
   consume(n: number): this {
     this.bytes = this.bytes.subarray(Math.max(0, Math.trunc(n)));
     return this;
@@ -41,6 +52,7 @@ export class BufferList {
   }
 
   toString(_encoding = 'utf8', start = 0, end = this.bytes.length): string {
+    decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
     return decoder.decode(this.bytes.subarray(start, end));
   }
 

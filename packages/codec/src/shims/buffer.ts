@@ -7,7 +7,12 @@
  */
 import { utf8ByteLength } from '../utf8.js';
 
-const encoder = new TextEncoder();
+// Created on first use, so that loading the module never needs TextEncoder.
+let encoder: InstanceType<typeof TextEncoder> | undefined;
+const utf8Encoder = (): InstanceType<typeof TextEncoder> => {
+  encoder ??= new TextEncoder();
+  return encoder;
+};
 
 class BufferShim extends Uint8Array {
   static isBuffer(value: unknown): value is BufferShim {
@@ -49,7 +54,7 @@ class BufferShim extends Uint8Array {
 
   /** Writes a string as UTF-8 at `offset`; returns the bytes written. */
   write(text: string, offset = 0): number {
-    return encoder.encodeInto(text, this.subarray(offset)).written;
+    return utf8Encoder().encodeInto(text, this.subarray(offset)).written;
   }
 }
 
@@ -62,7 +67,7 @@ function from(
   offset?: number,
   length?: number,
 ): BufferShim {
-  if (typeof source === 'string') return copyOf(encoder.encode(source));
+  if (typeof source === 'string') return copyOf(utf8Encoder().encode(source));
   if (source instanceof ArrayBuffer || isSharedArrayBuffer(source)) {
     const start = offset ?? 0;
     return new BufferShim(source as ArrayBuffer, start, length ?? source.byteLength - start);

@@ -1,7 +1,7 @@
 /**
- * Browser stand-in for Node's `events` module in the browser build: mqtt-packet's parser and
- * generator only use `on` and `emit`. As in Node, emitting 'error' with no listener throws it,
- * which is how mqtt-packet's `generate` reports a packet it refuses.
+ * Browser stand-in for Node's `events` module in the browser build: mqtt-packet's parser only
+ * uses `on` and `emit` (its generator writes into our own collector, `wire.ts`). As in Node,
+ * emitting 'error' with no listener throws it.
  */
 type Listener = (...args: unknown[]) => void;
 
