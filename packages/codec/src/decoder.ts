@@ -45,6 +45,13 @@ function checkSize(n: unknown): number {
 }
 
 /**
+ * One mqtt-packet parser for every decoder, made on first use. A frame is parsed whole and
+ * synchronously (no user code runs inside), so frames of different decoders never interleave,
+ * and a parser per connection would cost about 1.7 KB of heap for each idle client.
+ */
+let sharedParseWire: ReturnType<typeof createWireParser> | undefined;
+
+/**
  * Creates a streaming decoder. It reads each fixed header itself, refuses a packet larger than
  * `maxPacketSize` before buffering any of its body, then hands exactly one whole frame to
  * mqtt-packet's parser.
@@ -60,7 +67,6 @@ export function createDecoder(options: DecoderOptions): Decoder {
   let version = checkVersion(options.protocolVersion);
   let maxSize = checkSize(options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
   const { onPacket, onError } = options;
-  const parseWire = createWireParser();
 
   // Fixed header being read: type byte + up to 4 Remaining Length bytes.
   const header = new Uint8Array(5);
@@ -115,7 +121,8 @@ export function createDecoder(options: DecoderOptions): Decoder {
         // 3.15.2.1: AUTH with Remaining Length 0 means Success; mqtt-packet cannot parse it.
         packet = { cmd: 'auth', reasonCode: 0 };
       } else {
-        const result = parseWire(bytes, version);
+        sharedParseWire ??= createWireParser();
+        const result = sharedParseWire(bytes, version);
         if ('error' in result) {
           const message = (result.error as Error)?.message ?? String(result.error);
           throw new MalformedPacketError(`${NAMES[type]}: ${message}`, { cause: result.error });

@@ -372,3 +372,44 @@ describe('stream behaviour', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('decoders sharing one mqtt-packet parser', () => {
+  it('interleaved 3.1.1 and 5.0 streams, one of them failing, each decode their own packets', () => {
+    const got: Record<string, Packet[]> = { v4: [], v5: [] };
+    const errors: string[] = [];
+    const v4 = createDecoder({
+      protocolVersion: 4,
+      onPacket: (p) => got.v4?.push(p),
+      onError: (e) => errors.push(`v4 ${e.code}`),
+    });
+    const v5 = createDecoder({
+      protocolVersion: 5,
+      onPacket: (p) => got.v5?.push(p),
+      onError: (e) => errors.push(`v5 ${e.code}`),
+    });
+    const connack4 = encode(
+      { cmd: 'connack', sessionPresent: true, reasonCode: 0 },
+      { protocolVersion: 4 },
+    );
+    const suback5 = encode(
+      { cmd: 'suback', packetId: 7, reasonCodes: [1, 0x87], properties: { reasonString: 'acl' } },
+      { protocolVersion: 5 },
+    );
+    // Halves of each frame, alternating between the two decoders.
+    const half4 = connack4.length >> 1;
+    const half5 = suback5.length >> 1;
+    v4.push(connack4.subarray(0, half4));
+    v5.push(suback5.subarray(0, half5));
+    v4.push(connack4.subarray(half4));
+    v5.push(suback5.subarray(half5));
+    // A SUBACK with a reserved property identifier in a 5.0 stream kills that decoder only.
+    v5.push(new Uint8Array([0x90, 0x05, 0x00, 0x08, 0x02, 0x7f, 0x00]));
+    v4.push(connack4);
+    v5.push(suback5);
+    expect(got.v4?.map((p) => p.cmd)).toEqual(['connack', 'connack']);
+    expect(got.v5).toHaveLength(1);
+    expect(got.v5?.[0]).toMatchObject({ cmd: 'suback', packetId: 7, reasonCodes: [1, 0x87] });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^v5 /);
+  });
+});
