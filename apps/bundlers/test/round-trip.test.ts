@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createClient, type Message, type MqttClient } from '@mqttkit/client';
-import { type AedesHandle, startAedes } from '@mqttkit/testkit';
+import { type AedesHandle, type StaticSite, serveStatic, startAedes } from '@mqttkit/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWithVite } from './build-vite.js';
 import { buildWithWebpack } from './build-webpack.js';
 import { BROWSER_TRANSPORT, type BuildReport, foreignFiles } from './bundle-inputs.js';
-import { type StaticSite, serveDir } from './serve-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Only the browser part is skipped, and only on a developer machine without Chromium; on CI a
@@ -69,7 +68,7 @@ describe('an app importing @mqttkit/client, built by a bundler with its defaults
 
     beforeAll(async () => {
       report = await build();
-      site = await serveDir(report.dir);
+      site = await serveStatic(report.dir);
     });
 
     afterAll(async () => {

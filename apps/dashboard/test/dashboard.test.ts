@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Message, type MqttClient } from '@mqttkit/client';
-import { type AedesHandle, type FaultProxy, startAedes, startFaultProxy } from '@mqttkit/testkit';
+import {
+  type AedesHandle,
+  type FaultProxy,
+  serveStatic,
+  startAedes,
+  startFaultProxy,
+} from '@mqttkit/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveDist } from './serve-dist.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -44,7 +49,7 @@ describe.skipIf(skip)('dashboard in a real browser', () => {
     broker = await startAedes({ ws: true });
     // The proxy works on TCP, so it carries the WebSocket bytes as they are.
     proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: broker.wsPort as number } });
-    site = await serveDist(dist);
+    site = await serveStatic(dist);
     node = createClient({ url: broker.url, protocolVersion: 4, clientId: 'node-side' });
     await node.connect({ signal: AbortSignal.timeout(STEP_MS) });
     await node.subscribe('dash/to-node', { qos: 1 });

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type AedesHandle, startAedes } from '@mqttkit/testkit';
+import { type AedesHandle, serveStatic, startAedes } from '@mqttkit/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchOwnChromium, type OwnChromium } from './own-chromium.js';
-import { serveDist } from './serve-dist.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -64,7 +63,7 @@ describe.skipIf(skip)('a hidden tab stays connected on worker timers', () => {
     broker.broker.on('clientDisconnect', (client) => record('disconnect', client.id));
     broker.broker.on('ping', (_packet, client) => record('ping', client.id));
     broker.broker.on('keepaliveTimeout', (client) => record('keepalive-timeout', client.id));
-    site = await serveDist(dist);
+    site = await serveStatic(dist);
     chromium = await launchOwnChromium(CHROMIUM, [
       '--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/1',
     ]);

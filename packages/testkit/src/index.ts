@@ -7,3 +7,4 @@ export * from './hostile-broker.js';
 export * from './mosquitto.js';
 export * from './mosquitto-dynsec.js';
 export * from './packet-log.js';
+export * from './static-site.js';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -11,12 +11,21 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** A static file server for the built page on 127.0.0.1 (port chosen by the OS). */
-export async function serveDist(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export interface StaticSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the files below `root` on 127.0.0.1 (port chosen by the OS), `/` being index.html, for
+ * the browser tests of built pages. Paths leaving `root` get 403.
+ */
+export async function serveStatic(root: string): Promise<StaticSite> {
+  const base = normalize(root + sep);
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root)) {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = normalize(join(base, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;
     }
