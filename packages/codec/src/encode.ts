@@ -19,13 +19,6 @@ import { generatePublishHeaderWire, generateWire, toWire } from './wire.js';
 
 export interface EncodeOptions {
   protocolVersion: ProtocolVersion;
-  /**
-   * The caller guarantees that this very packet already passed validation (an `encode` without
-   * this option, or the caller's own equivalent checks) and has not changed since, so it is not
-   * checked again. Malformed input then gives undefined results: wrong bytes on the wire or an
-   * error from deep inside the encoder. For hot paths only; default false.
-   */
-  validated?: boolean;
 }
 
 function fail(message: string, cause?: unknown): never {
@@ -277,14 +270,14 @@ function validate(p: Packet, v: ProtocolVersion): void {
 }
 
 /**
- * Encodes one packet to its wire bytes. Pure: no I/O, the result is a fresh buffer.
- * Throws `InvalidPacketError` (code `MQTTKIT_ERR_INVALID_PACKET`) saying what is wrong
- * (unless `options.validated` skips the checks).
+ * Encodes one packet to its wire bytes. Pure: no I/O; the result is the caller's own range of
+ * bytes (small ones may share a pooled ArrayBuffer). Throws `InvalidPacketError` (code
+ * `MQTTKIT_ERR_INVALID_PACKET`) saying what is wrong.
  */
 export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
   const v = options?.protocolVersion;
   if (v !== 4 && v !== 5) fail(`protocolVersion must be 4 or 5, got ${String(v)}`);
-  if (options.validated !== true) validate(packet, v);
+  validate(packet, v);
   try {
     if (packet.cmd === 'publish') {
       const bytes = publishBytes(packet, v, true);
@@ -306,8 +299,7 @@ function refused(e: unknown): never {
  * Encodes a PUBLISH without its payload: the fixed header and variable header, so that these
  * bytes followed by `packet.payload` are exactly `encode(packet, options)`. A writer sends the two
  * as separate chunks and the payload is never copied into a new buffer (large payloads are the
- * cost). Validates like `encode` (and skips it the same way with `options.validated`) and throws
- * the same `InvalidPacketError`s; the payload is only referenced, so it must not change until it
+ * cost). Validates like `encode` and throws the same `InvalidPacketError`s; the payload is only referenced, so it must not change until it
  * is written.
  */
 export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
@@ -316,7 +308,7 @@ export function encodePublishHeader(packet: PublishPacket, options: EncodeOption
   if (typeof packet !== 'object' || packet === null || packet.cmd !== 'publish') {
     fail('encodePublishHeader needs a PUBLISH packet');
   }
-  if (options.validated !== true) validate(packet, v);
+  validate(packet, v);
   try {
     const bytes = publishBytes(packet, v, false);
     if (bytes !== undefined) return bytes;
