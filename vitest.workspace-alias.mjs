@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = (path) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
+// A subpath comes before its package: an alias also matches `<name>/...`, first match wins.
 export const workspaceAlias = {
+  '@mqttkit/codec/client': pkg('codec/src/client.ts'),
   '@mqttkit/codec': pkg('codec/src/index.ts'),
   '@mqttkit/transport': pkg('transport/src/index.ts'),
   '@mqttkit/keepalive': pkg('keepalive/src/index.ts'),

@@ -40,15 +40,18 @@ export async function launchOwnChromium(
       ...extraArgs,
       'about:blank',
     ],
-    { stdio: 'ignore' },
+    // Its own process group, so that close() also ends the renderer and helper processes, which
+    // otherwise keep writing into the profile while it is being removed.
+    { stdio: 'ignore', detached: true },
   );
   const exited = once(child, 'exit');
   const close = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+      killGroup(child);
       await exited;
     }
-    await rm(profile, { recursive: true, force: true });
+    killGroup(child);
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const port = await devToolsPort(profile);
@@ -70,6 +73,16 @@ export async function launchOwnChromium(
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** SIGKILL to the browser's process group; a group already gone is fine. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: every process of the group has exited.
   }
 }
 

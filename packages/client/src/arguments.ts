@@ -1,6 +1,8 @@
 /**
  * Turns the arguments of `publish`, `subscribe` and `unsubscribe` into packets, or refuses them
- * with `InvalidArgumentError` before anything is queued or written.
+ * with `InvalidArgumentError` before anything is queued or written. SUBSCRIBE and UNSUBSCRIBE are
+ * checked by encoding them once (`checkEncodable`): the codec already refuses a bad filter or QoS
+ * with a message naming the field, so they are not checked twice.
  */
 import {
   encode,
@@ -9,11 +11,9 @@ import {
   type QoS,
   type Subscription,
   validateTopic,
-  validateTopicFilter,
-} from '@mqttkit/codec';
+} from '@mqttkit/codec/client';
 import { InvalidArgumentError } from './errors.js';
 import { utf8Encode } from './globals.js';
-import type { AckInfo } from './session.js';
 import type { PublishOptions, SubscriptionRequest } from './types.js';
 
 export function publishPacket(
@@ -65,10 +65,8 @@ export function subscriptionOf(
   if (typeof req !== 'object' || req === null || typeof req.topicFilter !== 'string') {
     throw new InvalidArgumentError('a subscription is a filter string or { topicFilter, qos }');
   }
-  checkFilter(req.topicFilter);
-  const q = req.qos ?? qos;
-  if (q !== 0 && q !== 1 && q !== 2) throw new InvalidArgumentError('qos must be 0, 1 or 2');
-  const sub: Subscription = { topicFilter: req.topicFilter, qos: q };
+  // The filter and the QoS are checked with the whole SUBSCRIBE, by encoding it (checkEncodable).
+  const sub: Subscription = { topicFilter: req.topicFilter, qos: req.qos ?? qos };
   const v5 =
     req.noLocal !== undefined ||
     req.retainAsPublished !== undefined ||
@@ -90,29 +88,10 @@ export function checkV5(what: string, value: unknown, protocolVersion: 4 | 5): v
   }
 }
 
-export function checkFilter(filter: string): void {
-  if (typeof filter !== 'string') throw new InvalidArgumentError('a topic filter must be a string');
-  try {
-    validateTopicFilter(filter);
-  } catch (error) {
-    throw new InvalidArgumentError(`invalid topic filter: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
 export function checkEncodable(packet: Packet, protocolVersion: 4 | 5): void {
   try {
     encode(packet, { protocolVersion });
   } catch (error) {
     throw new InvalidArgumentError(`cannot be sent: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Copies the ack's reason string and properties onto each per-filter result. */
-export function withInfo<R extends object>(result: R, info: AckInfo): R & AckInfo {
-  const out: R & AckInfo = { ...result };
-  if (info.reasonString !== undefined) out.reasonString = info.reasonString;
-  if (info.properties !== undefined) out.properties = info.properties;
-  return out;
 }

@@ -14,7 +14,7 @@ import {
   type Packet,
   type PublishPacket,
   type PublishProperties,
-} from '@mqttkit/codec';
+} from '@mqttkit/codec/client';
 import { createKeepalive, type Keepalive } from '@mqttkit/keepalive';
 import {
   type ClientEvent,
@@ -24,20 +24,15 @@ import {
   type State,
   type StateType,
 } from '@mqttkit/state';
-import {
-  checkEncodable,
-  checkFilter,
-  checkV5,
-  publishPacket,
-  subscriptionOf,
-  withInfo,
-} from './arguments.js';
+import { abortable } from './abortable.js';
+import { checkEncodable, checkV5, publishPacket, subscriptionOf } from './arguments.js';
 import { Connection, type ConnectionHandlers } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import {
   BeforeConnectError,
   ConnectError,
   ConnectionClosedError,
+  hex,
   InvalidArgumentError,
   InvalidOptionError,
   ListenerError,
@@ -53,6 +48,7 @@ import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline
 import {
   type ClientOptions,
   type ConnectOverrides,
+  checkType,
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
@@ -65,8 +61,11 @@ import {
   type Op,
   type PublishResult,
   Session,
+  type SubscribeOp,
   type SubscribeResult,
+  type UnsubscribeOp,
   type UnsubscribeResult,
+  withAck,
 } from './session.js';
 import type {
   ClientStats,
@@ -87,51 +86,51 @@ import type {
 type QueuedOp = Op;
 
 export class MqttClient extends TypedEmitter<MqttClientEvents> {
-  private readonly opts: ResolvedOptions;
-  private readonly runner: Runner;
-  private readonly session: Session;
-  private readonly keepalive: Keepalive;
+  readonly #opts: ResolvedOptions;
+  readonly #runner: Runner;
+  readonly #session: Session;
+  readonly #keepalive: Keepalive;
   /** Made by the first operation queued while offline (most clients never queue one). */
-  private queue: OfflineQueue<QueuedOp> | undefined;
-  private connection: Connection | undefined;
-  private clientId: string;
-  private connack: ConnackPacket | undefined;
+  #queue: OfflineQueue<QueuedOp> | undefined;
+  #connection: Connection | undefined;
+  #clientId: string;
+  #connack: ConnackPacket | undefined;
   /** Whether `trace` logs anywhere: two log objects per packet are not free on the hot path. */
-  private readonly tracing: boolean;
+  readonly #tracing: boolean;
   /** What `beforeConnect` returned for the current attempt; read by `connectPacket` only. */
-  private attemptOverrides: ConnectOverrides | undefined;
-  private connectResult: ConnectResult | undefined;
-  private connectWaiters: Array<Deferred<ConnectResult>> = [];
-  private endWaiters: Array<() => void> = [];
-  private restored: Promise<void> | undefined;
-  private reconnects = 0;
+  #attemptOverrides: ConnectOverrides | undefined;
+  #connectResult: ConnectResult | undefined;
+  #connectWaiters: Array<Deferred<ConnectResult>> = [];
+  #endWaiters: Array<() => void> = [];
+  #restored: Promise<void> | undefined;
+  #reconnects = 0;
   /** Made by the first `request()`. */
-  private requestState: Requests | undefined;
+  #requestState: Requests | undefined;
   /**
    * QoS 0 publishes resolve once the transport accepted their bytes below its high-water mark;
    * above it they wait here for `onDrain` (or the link's end).
    */
-  private drainWaiters: Array<() => void> = [];
-  private transportFull = false;
+  #drainWaiters: Array<() => void> = [];
+  #transportFull = false;
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
-  private heldAcks: Array<{ packets: Packet[]; ready: boolean }> = [];
+  #heldAcks: Array<{ packets: Packet[]; ready: boolean }> = [];
 
   constructor(options: ClientOptions) {
     super();
-    this.opts = resolveOptions(options);
-    this.tracing = this.opts.logger.trace !== noopLogger.trace;
-    const opts = this.opts;
-    this.clientId = opts.clientId;
+    this.#opts = resolveOptions(options);
+    this.#tracing = this.#opts.logger.trace !== noopLogger.trace;
+    const opts = this.#opts;
+    this.#clientId = opts.clientId;
     try {
       // Will, properties, credentials: a CONNECT that cannot be encoded is an option error now,
       // not a connect timeout later.
-      encode(this.connectPacket(), { protocolVersion: opts.protocolVersion });
+      encode(this.#connectPacket(), { protocolVersion: opts.protocolVersion });
     } catch (error) {
       throw new InvalidOptionError('options', 'a CONNECT packet that can be encoded', {
         cause: error,
       });
     }
-    this.session = new Session({
+    this.#session = new Session({
       protocolVersion: opts.protocolVersion,
       store: opts.store ?? createMemoryStore(),
       measure: (packet) => encode(packet, { protocolVersion: opts.protocolVersion }).length,
@@ -139,18 +138,18 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       incomingAliasMaximum: opts.incomingAliasMaximum,
       outgoingTopicAliases: opts.outgoingTopicAliases,
       resubscribe: opts.resubscribe,
-      onPersisted: () => this.write(this.session.resume()),
+      onPersisted: () => this.#write(this.#session.resume()),
     });
     // One engine for the client's lifetime: it keeps the last PINGREQ time across reconnects, so
     // two PINGREQs are never closer than one keepalive (peer-failures.md item 3).
-    this.keepalive = createKeepalive({
+    this.#keepalive = createKeepalive({
       keepaliveMs: opts.keepaliveSeconds * 1000,
       ...(opts.pingTimeoutMs === undefined ? {} : { pingTimeoutMs: opts.pingTimeoutMs }),
       scheduler: opts.scheduler,
-      sendPing: () => this.write([{ cmd: 'pingreq' }]),
-      onDead: () => this.runner.dispatch({ type: 'keepaliveDead' }),
+      sendPing: () => this.#write([{ cmd: 'pingreq' }]),
+      onDead: () => this.#runner.dispatch({ type: 'keepaliveDead' }),
     });
-    this.runner = new Runner((effect) => this.perform(effect), {
+    this.#runner = new Runner((effect) => this.#perform(effect), {
       scheduler: opts.lifecycleScheduler,
       connectTimeoutMs: opts.connectTimeoutMs,
       backoff: opts.reconnect === false ? undefined : opts.reconnect.policy,
@@ -161,17 +160,17 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
 
   /** The connection state (one value of the state machine). */
   get state(): StateType {
-    return this.runner.state.type;
+    return this.#runner.state.type;
   }
 
   /** The full state machine value (with its close reason where there is one). */
   get stateDetail(): State {
-    return this.runner.state;
+    return this.#runner.state;
   }
 
   /** Whether packets can be sent right now. */
   get connected(): boolean {
-    return this.runner.state.type === 'connected';
+    return this.#runner.state.type === 'connected';
   }
 
   /**
@@ -184,24 +183,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     if (signal?.aborted) {
       throw new ConnectError({ type: 'aborted', initiator: 'local', willReconnect: false });
     }
-    if (this.runner.state.type === 'connected' && this.connectResult) return this.connectResult;
-    if (this.opts.store && !this.restored) this.restored = this.session.restore();
-    if (this.restored) await this.restored;
+    if (this.#runner.state.type === 'connected' && this.#connectResult) return this.#connectResult;
+    if (this.#opts.store && !this.#restored) this.#restored = this.#session.restore();
+    if (this.#restored) await this.#restored;
     return new Promise<ConnectResult>((resolve, reject) => {
-      const onAbort = (): void => this.runner.dispatch({ type: 'abort' });
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
-      this.connectWaiters.push({
-        resolve: (value) => {
-          done();
-          resolve(value);
-        },
-        reject: (error) => {
-          done();
-          reject(error);
-        },
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.runner.dispatch(this.connectEvent());
+      const onAbort = (): void => this.#runner.dispatch({ type: 'abort' });
+      this.#connectWaiters.push(abortable(signal, onAbort, resolve, reject));
+      this.#runner.dispatch(this.#connectEvent());
       // `connect` is ignored while a connection is on its way: the waiter rides on that one.
     });
   }
@@ -218,11 +206,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   ): Promise<PublishResult> {
     let packet: PublishPacket;
     try {
-      packet = publishPacket(topic, payload, options, this.opts.protocolVersion);
+      packet = publishPacket(topic, payload, options, this.#opts.protocolVersion);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.submit<PublishResult>(
+    return this.#submit<PublishResult>(
       { kind: 'publish', packet, deferred: undefined },
       options.signal,
     );
@@ -234,31 +222,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     options: SubscribeOptions = {},
   ): Promise<SubscribeResultWithInfo[]> {
     const list = Array.isArray(filters) ? filters : [filters];
-    if (list.length === 0) throw new InvalidArgumentError('subscribe needs at least one filter');
     const subscriptions = list.map((f: string | SubscriptionRequest) =>
-      subscriptionOf(f, options.qos ?? 0, this.opts.protocolVersion),
+      subscriptionOf(f, options.qos ?? 0, this.#opts.protocolVersion),
     );
-    checkV5('subscribe properties', options.properties, this.opts.protocolVersion);
-    checkEncodable(
-      {
-        cmd: 'subscribe',
-        packetId: 1,
-        subscriptions,
-        ...(options.properties ? { properties: options.properties } : {}),
-      },
-      this.opts.protocolVersion,
-    );
-    const out = await this.submit<{ results: SubscribeResult[] } & AckInfo>(
-      {
-        kind: 'subscribe',
-        subscriptions,
-        properties: options.properties,
-        deferred: undefined,
-        internal: false,
-      },
-      options.signal,
-    );
-    return out.results.map((r) => withInfo(r, out));
+    return this.#ackable<SubscribeResult>('subscribe', subscriptions, { subscriptions }, options);
   }
 
   /** Unsubscribes. Resolves with one result per filter (MQTT 5 0x11 "no subscription" is a result). */
@@ -267,25 +234,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     options: UnsubscribeOptions = {},
   ): Promise<UnsubscribeResultWithInfo[]> {
     const topicFilters = typeof filters === 'string' ? [filters] : [...filters];
-    if (topicFilters.length === 0) {
-      throw new InvalidArgumentError('unsubscribe needs at least one filter');
-    }
-    for (const f of topicFilters) checkFilter(f);
-    checkV5('unsubscribe properties', options.properties, this.opts.protocolVersion);
-    checkEncodable(
-      {
-        cmd: 'unsubscribe',
-        packetId: 1,
-        topicFilters,
-        ...(options.properties ? { properties: options.properties } : {}),
-      },
-      this.opts.protocolVersion,
-    );
-    const out = await this.submit<{ results: UnsubscribeResult[] } & AckInfo>(
-      { kind: 'unsubscribe', topicFilters, properties: options.properties, deferred: undefined },
-      options.signal,
-    );
-    return out.results.map((r) => withInfo(r, out));
+    return this.#ackable<UnsubscribeResult>('unsubscribe', topicFilters, { topicFilters }, options);
   }
 
   /**
@@ -295,24 +244,20 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
    */
   end(options: EndOptions = {}): Promise<void> {
     // A local end forgets what to resubscribe: a later connect() starts from the caller's calls.
-    this.session.forgetSubscriptions();
-    const type = this.runner.state.type;
+    this.#session.forgetSubscriptions();
+    const type = this.#runner.state.type;
     if (type === 'idle' || type === 'closed') return Promise.resolve();
-    const promise = new Promise<void>((resolve) => this.endWaiters.push(resolve));
-    const event: Event =
+    const { signal } = options;
+    const escalate = (): void => this.#runner.dispatch({ type: 'end', force: true });
+    const promise = new Promise<void>((resolve) => {
+      this.#endWaiters.push(abortable<void>(signal, escalate, resolve, () => {}).resolve);
+    });
+    if (signal?.aborted) escalate();
+    this.#runner.dispatch(
       options.reasonCode === undefined
         ? { type: 'end', force: options.force === true }
-        : { type: 'end', force: options.force === true, reasonCode: options.reasonCode };
-    const { signal } = options;
-    if (signal) {
-      const escalate = (): void => this.runner.dispatch({ type: 'end', force: true });
-      if (signal.aborted) escalate();
-      else {
-        signal.addEventListener('abort', escalate, { once: true });
-        void promise.then(() => signal.removeEventListener('abort', escalate));
-      }
-    }
-    this.runner.dispatch(event);
+        : { type: 'end', force: options.force === true, reasonCode: options.reasonCode },
+    );
     return promise;
   }
 
@@ -321,20 +266,20 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
    * and opens a new link. The in-flight store is kept either way.
    */
   reconnect(): void {
-    const type = this.runner.state.type;
-    if (type === 'connected') this.runner.dispatch({ type: 'end' });
-    this.runner.dispatch(this.connectEvent());
+    const type = this.#runner.state.type;
+    if (type === 'connected') this.#runner.dispatch({ type: 'end' });
+    this.#runner.dispatch(this.#connectEvent());
   }
 
   stats(): ClientStats {
-    const k = this.keepalive.stats();
+    const k = this.#keepalive.stats();
     return {
-      reconnects: this.reconnects,
+      reconnects: this.#reconnects,
       pingsSent: k.pingsSent,
       pongsReceived: k.pongsReceived,
       lastRttMs: k.lastRttMs,
-      inflight: this.session.inflightCount,
-      queued: (this.queue?.length ?? 0) + this.session.waitingCount,
+      inflight: this.#session.inflightCount,
+      queued: (this.#queue?.length ?? 0) + this.#session.waitingCount,
     };
   }
 
@@ -357,8 +302,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         };
       },
       filter,
-      { bufferSize: options.bufferSize ?? this.opts.messageBufferSize, ...options },
-      this.opts.logger,
+      { bufferSize: options.bufferSize ?? this.#opts.messageBufferSize, ...options },
+      this.#opts.logger,
     );
   }
 
@@ -372,13 +317,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     payload: string | Uint8Array,
     options: RequestOptions = {},
   ): Promise<Message> {
-    if (this.opts.protocolVersion !== 5) {
+    if (this.#opts.protocolVersion !== 5) {
       throw new InvalidArgumentError('request() needs protocolVersion 5 (Response Topic)');
     }
     const { signal } = options;
     if (signal?.aborted) throw new OperationAbortedError(false, signal.reason);
-    this.requestState ??= new Requests(this.opts.random);
-    const requests = this.requestState;
+    this.#requestState ??= new Requests(this.#opts.random);
+    const requests = this.#requestState;
     const responseTopic = options.responseTopic ?? requests.defaultResponseTopic();
     if (!requests.isSubscribed(responseTopic)) {
       const [result] = await this.subscribe(
@@ -387,7 +332,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       );
       if (result && result.reasonCode >= 0x80) {
         throw new InvalidArgumentError(
-          `the broker refused the response topic subscription (0x${result.reasonCode.toString(16)})`,
+          `the broker refused the response topic subscription (${hex(result.reasonCode)})`,
         );
       }
       if (requests.subscribed(responseTopic)) {
@@ -426,44 +371,59 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
 
   // --- operations -----------------------------------------------------------------------------
 
-  private submit<T>(op: Op, signal: AbortSignalLike | undefined): Promise<T> {
+  /** SUBSCRIBE or UNSUBSCRIBE, once its filters are checked: one result per filter. */
+  async #ackable<R extends object>(
+    cmd: 'subscribe' | 'unsubscribe',
+    filters: readonly unknown[],
+    fields: Pick<SubscribeOp, 'subscriptions'> | Pick<UnsubscribeOp, 'topicFilters'>,
+    { properties, signal }: SubscribeOptions | UnsubscribeOptions,
+  ): Promise<Array<R & AckInfo>> {
+    if (filters.length === 0) throw new InvalidArgumentError(`${cmd} needs at least one filter`);
+    const protocolVersion = this.#opts.protocolVersion;
+    checkV5(`${cmd} properties`, properties, protocolVersion);
+    checkEncodable(
+      { cmd, packetId: 1, ...fields, ...(properties ? { properties } : {}) } as Packet,
+      protocolVersion,
+    );
+    const out = await this.#submit<{ results: R[] } & AckInfo>(
+      { kind: cmd, ...fields, properties, deferred: undefined, internal: false } as Op,
+      signal,
+    );
+    return out.results.map((r) => withAck({ ...r }, out.properties));
+  }
+
+  #submit<T>(op: Op, signal: AbortSignalLike | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new OperationAbortedError(false, signal.reason));
         return;
       }
       const onAbort = (): void => {
-        const removed = this.queue?.remove(op) === true || this.session.cancel(op);
+        const removed = this.#queue?.remove(op) === true || this.#session.cancel(op);
         const deferred = op.deferred;
         op.deferred = undefined;
         deferred?.reject(new OperationAbortedError(!removed, signal?.reason));
       };
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
-      (op as { deferred: Deferred<T> | undefined }).deferred = {
-        resolve: (value: T) => {
-          done();
-          resolve(value);
-        },
-        reject: (error: unknown) => {
-          done();
-          reject(error);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const decision = outbound(this.runner.state);
+      (op as { deferred: Deferred<T> | undefined }).deferred = abortable(
+        signal,
+        onAbort,
+        resolve,
+        reject,
+      );
+      const decision = outbound(this.#runner.state);
       if (decision.action === 'send') {
-        this.send(op);
+        this.#send(op);
         return;
       }
-      const queueOptions = this.opts.queue;
+      const queueOptions = this.#opts.queue;
       if (decision.action === 'reject' || queueOptions === false) {
         op.deferred?.reject(
           new NotConnectedError(decision.action === 'reject' ? decision.why : 'offline'),
         );
         return;
       }
-      this.queue ??= createOfflineQueue<QueuedOp>(queueOptions, queuedBytes);
-      const pushed = this.queue.push(op);
+      this.#queue ??= createOfflineQueue<QueuedOp>(queueOptions, queuedBytes);
+      const pushed = this.#queue.push(op);
       if (!pushed.accepted) {
         op.deferred?.reject(new QueueFullError(false));
         return;
@@ -473,12 +433,12 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     });
   }
 
-  private drained(): void {
-    this.transportFull = false;
-    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  #drained(): void {
+    this.#transportFull = false;
+    for (const resolve of this.#drainWaiters.splice(0)) resolve();
   }
 
-  private send(op: Op): void {
+  #send(op: Op): void {
     if (op.kind === 'publish' && op.packet.qos === 0 && op.deferred) {
       // The session resolves a QoS 0 publish as it hands it over; hold that until the bytes are
       // accepted below the high-water mark, so a fast producer feels the transport's backpressure.
@@ -486,19 +446,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       op.deferred = {
         resolve: (value) =>
           queueMicrotask(() => {
-            if (this.transportFull) this.drainWaiters.push(() => deferred.resolve(value));
+            if (this.#transportFull) this.#drainWaiters.push(() => deferred.resolve(value));
             else deferred.resolve(value);
           }),
         reject: deferred.reject,
       };
     }
-    const packets =
-      op.kind === 'publish'
-        ? this.session.publish(op)
-        : op.kind === 'subscribe'
-          ? this.session.subscribe(op)
-          : this.session.unsubscribe(op);
-    this.write(packets);
+    this.#write(op.kind === 'publish' ? this.#session.publish(op) : this.#session.sendAckable(op));
   }
 
   // --- effects --------------------------------------------------------------------------------
@@ -507,40 +461,40 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
    * One link's events, handled by the client. Prototype methods on a small object, rather than
    * a handful of closures, because a process may hold thousands of idle links.
    */
-  private static readonly LinkEvents = class LinkEvents implements ConnectionHandlers {
-    private readonly client: MqttClient;
+  static readonly #LinkEvents = class LinkEvents implements ConnectionHandlers {
+    readonly #client: MqttClient;
     /** The link these events are for (set once it is made): a newer one may replace it. */
     connection: Connection | undefined;
 
     constructor(client: MqttClient) {
-      this.client = client;
+      this.#client = client;
     }
 
     onOpen(): void {
-      this.client.runner.dispatch({ type: 'transportOpened' });
+      this.#client.#runner.dispatch({ type: 'transportOpened' });
     }
 
     onPacket(packet: Packet): void {
-      this.client.receive(packet);
+      this.#client.#receive(packet);
     }
 
     onDecodeError(error: CodecError): void {
-      this.client.decodeFailed(error);
+      this.#client.#decodeFailed(error);
     }
 
     onDrain(): void {
-      this.client.drained();
+      this.#client.#drained();
     }
 
     onClose(error: unknown): void {
-      const client = this.client;
-      if (client.connection === this.connection) client.connection = undefined;
+      const client = this.#client;
+      if (client.#connection === this.connection) client.#connection = undefined;
       // QoS 0 is at most once: what waited for a drain is settled (its bytes are gone).
-      client.drained();
+      client.#drained();
       // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
-      client.heldAcks = [];
-      client.session.disconnected();
-      client.runner.dispatch(
+      client.#heldAcks = [];
+      client.#session.disconnected();
+      client.#runner.dispatch(
         error === undefined
           ? { type: 'transportClosed' }
           : { type: 'transportClosed', error, retryable: isRetryable(error) },
@@ -548,65 +502,65 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     }
   };
 
-  private perform(effect: HostEffect): void {
+  #perform(effect: HostEffect): void {
     switch (effect.type) {
       case 'openTransport':
-        this.openTransport(effect.serverIndex, effect.attempt);
+        this.#openTransport(effect.serverIndex, effect.attempt);
         return;
       case 'closeTransport':
-        this.connection?.close(effect.force);
+        this.#connection?.close(effect.force);
         return;
       case 'sendConnect':
-        this.write([this.connectPacket()]);
+        this.#write([this.#connectPacket()]);
         return;
       case 'sendDisconnect':
-        this.write([
-          this.opts.protocolVersion === 5
+        this.#write([
+          this.#opts.protocolVersion === 5
             ? { cmd: 'disconnect', reasonCode: effect.reasonCode }
             : { cmd: 'disconnect' },
         ]);
         return;
       case 'startKeepalive':
-        this.startKeepalive();
+        this.#startKeepalive();
         return;
       case 'stopKeepalive':
-        this.keepalive.stop();
+        this.#keepalive.stop();
         return;
       case 'flushQueue':
-        this.flush();
+        this.#flush();
         return;
       case 'rejectPending':
-        this.rejectPending(effect.reason);
+        this.#rejectPending(effect.reason);
         return;
       case 'emit':
-        this.forward(effect.event);
+        this.#forward(effect.event);
         return;
     }
   }
 
-  private openTransport(serverIndex: number, attempt: number): void {
-    const url = this.opts.servers[serverIndex] as string;
+  #openTransport(serverIndex: number, attempt: number): void {
+    const url = this.#opts.servers[serverIndex] as string;
     // Overrides belong to one attempt: a hook that returns nothing this time gets the options.
-    this.attemptOverrides = undefined;
-    const events = new MqttClient.LinkEvents(this);
+    this.#attemptOverrides = undefined;
+    const events = new MqttClient.#LinkEvents(this);
     const connection = new Connection(
       {
         url,
-        protocolVersion: this.opts.protocolVersion,
-        maxPacketSize: this.opts.maxPacketSize,
+        protocolVersion: this.#opts.protocolVersion,
+        maxPacketSize: this.#opts.maxPacketSize,
         // The machine's connect timer (open + CONNACK) decides; the transport's own limit is a
         // backstop, so the close reason is `connect-timeout` rather than a transport error.
-        connectTimeoutMs: this.opts.connectTimeoutMs + 1000,
-        tls: this.opts.tls,
-        ws: this.opts.ws,
+        connectTimeoutMs: this.#opts.connectTimeoutMs + 1000,
+        tls: this.#opts.tls,
+        ws: this.#opts.ws,
       },
       events,
     );
     events.connection = connection;
-    this.connection = connection;
-    this.connack = undefined;
-    this.opts.logger.debug({ serverIndex }, 'opening transport');
-    const hook = this.opts.beforeConnect;
+    this.#connection = connection;
+    this.#connack = undefined;
+    this.#opts.logger.debug({ serverIndex }, 'opening transport');
+    const hook = this.#opts.beforeConnect;
     // The hook runs inside the attempt (the machine's connect timer is already running, and
     // `end()` closes the connection), so its failure takes the transport-error path: a typed
     // close reason, then the reconnect policy. Its result is never logged: it holds credentials.
@@ -617,26 +571,28 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
           try {
             overrides = (await hook({ attempt, serverIndex, signal })) ?? undefined;
             if (overrides !== undefined) {
-              checkOverrides(overrides, this.opts.protocolVersion);
+              checkOverrides(overrides, this.#opts.protocolVersion);
               // What the options allow may not hold with the overrides (a password without a
               // username under 3.1.1): found here, it is the hook's error, not a stuck attempt.
-              encode(this.connectPacket(overrides), { protocolVersion: this.opts.protocolVersion });
+              encode(this.#connectPacket(overrides), {
+                protocolVersion: this.#opts.protocolVersion,
+              });
             }
           } catch (error) {
             throw new BeforeConnectError(error);
           }
           // A late answer for an attempt already abandoned must not touch the current one.
-          if (this.connection === connection) this.attemptOverrides = overrides;
+          if (this.#connection === connection) this.#attemptOverrides = overrides;
           return overrides?.url;
         }),
     );
   }
 
-  private connectPacket(over = this.attemptOverrides): ConnectPacket {
-    const o = this.opts;
+  #connectPacket(over = this.#attemptOverrides): ConnectPacket {
+    const o = this.#opts;
     const packet: ConnectPacket = {
       cmd: 'connect',
-      clientId: this.clientId,
+      clientId: this.#clientId,
       clean: o.clean,
       keepalive: o.keepaliveSeconds,
     };
@@ -661,61 +617,61 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     return packet;
   }
 
-  private startKeepalive(): void {
+  #startKeepalive(): void {
     // MQTT 5 Server Keep Alive replaces ours [MQTT-3.2.2-21].
-    const server = this.connack?.properties?.serverKeepAlive;
-    this.keepalive.setKeepalive((server ?? this.opts.keepaliveSeconds) * 1000);
-    this.keepalive.start();
+    const server = this.#connack?.properties?.serverKeepAlive;
+    this.#keepalive.setKeepalive((server ?? this.#opts.keepaliveSeconds) * 1000);
+    this.#keepalive.start();
   }
 
-  private flush(): void {
-    const props = this.connack?.properties;
-    const packets = this.session.connected({
-      sessionPresent: this.connack?.sessionPresent ?? false,
+  #flush(): void {
+    const props = this.#connack?.properties;
+    const packets = this.#session.connected({
+      sessionPresent: this.#connack?.sessionPresent ?? false,
       receiveMaximum: props?.receiveMaximum ?? 65_535,
       maximumPacketSize: props?.maximumPacketSize,
       topicAliasMaximum: props?.topicAliasMaximum ?? 0,
     });
-    this.write(packets);
+    this.#write(packets);
     // Then what was queued while offline, in order.
-    for (const op of this.queue?.drain() ?? []) this.send(op);
+    for (const op of this.#queue?.drain() ?? []) this.#send(op);
   }
 
-  private rejectPending(reason: CloseReason): void {
-    this.session.rejectAll((written) => new ConnectionClosedError(reason, written));
-    for (const op of this.queue?.drain() ?? []) {
+  #rejectPending(reason: CloseReason): void {
+    this.#session.rejectAll((written) => new ConnectionClosedError(reason, written));
+    for (const op of this.#queue?.drain() ?? []) {
       op.deferred?.reject(new ConnectionClosedError(reason, false));
     }
-    this.requestState?.rejectAll(new ConnectionClosedError(reason, true));
+    this.#requestState?.rejectAll(new ConnectionClosedError(reason, true));
   }
 
-  private forward(event: ClientEvent): void {
+  #forward(event: ClientEvent): void {
     switch (event.type) {
       case 'state': {
         const change: StateChange =
           event.reason === undefined
             ? { from: event.from, to: event.to }
             : { from: event.from, to: event.to, reason: event.reason };
-        this.opts.logger.debug(
+        this.#opts.logger.debug(
           { from: event.from, to: event.to, reason: event.reason?.type },
           'state',
         );
         if (event.to === 'closed' || event.from === 'disconnecting') {
-          for (const resolve of this.endWaiters.splice(0)) resolve();
+          for (const resolve of this.#endWaiters.splice(0)) resolve();
         }
         this.emit('state', change);
         return;
       }
       case 'connect': {
-        if (event.attempt > 0) this.reconnects++;
+        if (event.attempt > 0) this.#reconnects++;
         const result: ConnectResult = {
           sessionPresent: event.sessionPresent,
           serverIndex: event.serverIndex,
           attempt: event.attempt,
         };
-        if (this.connack?.properties) result.properties = this.connack.properties;
-        this.connectResult = result;
-        for (const waiter of this.connectWaiters.splice(0)) waiter.resolve(result);
+        if (this.#connack?.properties) result.properties = this.#connack.properties;
+        this.#connectResult = result;
+        for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve(result);
         this.emit('connect', result);
         return;
       }
@@ -723,11 +679,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         this.emit('offline', event.reason);
         return;
       case 'close':
-        this.opts.logger.info({ reason: event.reason.type }, 'connection closed');
+        this.#opts.logger.info({ reason: event.reason.type }, 'connection closed');
         this.emit('close', event.reason);
         return;
       case 'end':
-        for (const waiter of this.connectWaiters.splice(0)) {
+        for (const waiter of this.#connectWaiters.splice(0)) {
           waiter.reject(new ConnectError(event.reason));
         }
         this.emit('end', event.reason);
@@ -737,31 +693,31 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
 
   // --- inbound --------------------------------------------------------------------------------
 
-  private receive(packet: Packet): void {
-    const type = this.runner.state.type;
+  #receive(packet: Packet): void {
+    const type = this.#runner.state.type;
     // Late packets of a link we are closing are dropped, as the machine drops their events.
     if (type !== 'awaitingConnack' && type !== 'connected') return;
-    if (this.tracing) this.opts.logger.trace(packetLog(packet), 'packet received');
-    if (packet.cmd === 'pingresp') this.keepalive.pingAnswered();
-    else this.keepalive.packetReceived();
+    if (this.#tracing) this.#opts.logger.trace(packetLog(packet), 'packet received');
+    if (packet.cmd === 'pingresp') this.#keepalive.pingAnswered();
+    else this.#keepalive.packetReceived();
     this.emit('packetreceive', packet);
     const violation = checkInbound(packet, {
-      protocolVersion: this.opts.protocolVersion,
+      protocolVersion: this.#opts.protocolVersion,
       connackReceived: type === 'connected',
       // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK.
-      awaitingAuth: type === 'awaitingConnack' && this.opts.auth !== undefined,
+      awaitingAuth: type === 'awaitingConnack' && this.#opts.auth !== undefined,
     });
     if (violation) {
-      this.runner.dispatch({ type: 'protocolViolation', ...violation });
+      this.#runner.dispatch({ type: 'protocolViolation', ...violation });
       return;
     }
     switch (packet.cmd) {
       case 'connack':
-        this.receiveConnack(packet);
+        this.#receiveConnack(packet);
         return;
       case 'disconnect': {
         const reasonString = packet.properties?.reasonString;
-        this.runner.dispatch(
+        this.#runner.dispatch(
           reasonString === undefined
             ? { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0 }
             : { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0, reasonString },
@@ -771,34 +727,34 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       case 'pingresp':
         return;
       case 'auth':
-        this.answerAuth(packet);
+        this.#answerAuth(packet);
         return;
       default:
         break;
     }
-    const result = this.session.receive(packet);
+    const result = this.#session.receive(packet);
     if (result.violation) {
-      this.write(result.send);
-      this.runner.dispatch({ type: 'protocolViolation', ...result.violation });
+      this.#write(result.send);
+      this.#runner.dispatch({ type: 'protocolViolation', ...result.violation });
       return;
     }
     if (!result.message) {
-      this.write(result.send);
+      this.#write(result.send);
       return;
     }
-    if (!this.opts.ackAfterHandler || result.message.qos === 0) {
-      this.write(result.send);
-      this.deliver(result.message);
+    if (!this.#opts.ackAfterHandler || result.message.qos === 0) {
+      this.#write(result.send);
+      this.#deliver(result.message);
       return;
     }
     // [MQTT-4.6.0-2]: acks leave in the order their PUBLISH arrived, so a held ack also holds
     // the ones behind it.
     const held = { packets: result.send, ready: false };
-    this.heldAcks.push(held);
-    const waits = this.deliver(result.message);
+    this.#heldAcks.push(held);
+    const waits = this.#deliver(result.message);
     const release = (): void => {
       held.ready = true;
-      this.flushHeldAcks();
+      this.#flushHeldAcks();
     };
     if (waits.length === 0) release();
     else {
@@ -806,12 +762,13 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     }
   }
 
-  private answerAuth(packet: AuthPacket): void {
-    const auth = this.opts.auth;
+  #answerAuth(packet: AuthPacket): void {
+    const auth = this.#opts.auth;
     // Only a "Continue authentication" during CONNECT is answered; re-authentication is not
     // supported yet, and checkInbound has refused AUTH outside an exchange.
-    if (!auth || packet.reasonCode !== 0x18 || this.runner.state.type !== 'awaitingConnack') return;
-    const connection = this.connection;
+    if (!auth || packet.reasonCode !== 0x18 || this.#runner.state.type !== 'awaitingConnack')
+      return;
+    const connection = this.#connection;
     const challenge = {
       data: packet.properties?.authenticationData,
       reasonString: packet.properties?.reasonString,
@@ -820,41 +777,41 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       .then(() => auth.onChallenge(challenge))
       .then(
         (data) => {
-          if (this.connection !== connection) return;
+          if (this.#connection !== connection) return;
           const properties: AuthProperties = { authenticationMethod: auth.method };
           if (data !== undefined) properties.authenticationData = data;
-          this.write([{ cmd: 'auth', reasonCode: 0x18, properties }]);
+          this.#write([{ cmd: 'auth', reasonCode: 0x18, properties }]);
         },
         (error: unknown) => {
-          if (this.connection !== connection) return;
+          if (this.#connection !== connection) return;
           this.emit('error', error);
           // 0x80 Unspecified error: the application could not continue the exchange.
-          this.runner.dispatch({ type: 'end', reasonCode: 0x80 });
+          this.#runner.dispatch({ type: 'end', reasonCode: 0x80 });
         },
       );
   }
 
-  private flushHeldAcks(): void {
-    while (this.heldAcks[0]?.ready) {
-      const held = this.heldAcks.shift() as { packets: Packet[] };
-      this.write(held.packets);
+  #flushHeldAcks(): void {
+    while (this.#heldAcks[0]?.ready) {
+      const held = this.#heldAcks.shift() as { packets: Packet[] };
+      this.#write(held.packets);
     }
   }
 
-  private receiveConnack(packet: ConnackPacket): void {
+  #receiveConnack(packet: ConnackPacket): void {
     if (packet.reasonCode !== 0) {
-      this.runner.dispatch({ type: 'connackRefused', reasonCode: packet.reasonCode });
+      this.#runner.dispatch({ type: 'connackRefused', reasonCode: packet.reasonCode });
       return;
     }
-    this.connack = packet;
+    this.#connack = packet;
     const assigned = packet.properties?.assignedClientIdentifier;
     // Reconnect under the id the broker gave us, so the session can resume.
-    if (assigned !== undefined && this.clientId === '') this.clientId = assigned;
-    this.runner.dispatch({ type: 'connackAccepted', sessionPresent: packet.sessionPresent });
+    if (assigned !== undefined && this.#clientId === '') this.#clientId = assigned;
+    this.#runner.dispatch({ type: 'connackAccepted', sessionPresent: packet.sessionPresent });
   }
 
   /** Emits `message`; returns promises settling with the ones its listeners returned. */
-  private deliver(packet: PublishPacket): Promise<void>[] {
+  #deliver(packet: PublishPacket): Promise<void>[] {
     const message: Message = {
       topic: packet.topic,
       payload: packet.payload,
@@ -881,35 +838,38 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       waits.push(
         Promise.resolve(r as PromiseLike<unknown>).then(
           () => undefined,
-          (error: unknown) => this.listenerThrew('message', error),
+          (error: unknown) => this.#listenerThrew('message', error),
         ),
       );
     }
     return waits;
   }
 
-  private decodeFailed(error: CodecError): void {
+  #decodeFailed(error: CodecError): void {
     // The codec's code goes into our DISCONNECT: 0x81 malformed, 0x82 forbidden, 0x95 above the
     // Maximum Packet Size we announced [MQTT-3.1.2-24].
     const reasonCode =
       error.reasonCode === 0x81 || error.reasonCode === 0x95 ? error.reasonCode : 0x82;
-    this.runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
+    this.#runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
   }
 
   // --- plumbing -------------------------------------------------------------------------------
 
-  private write(packets: readonly Packet[]): void {
-    const connection = this.connection;
+  #write(packets: readonly Packet[]): void {
+    const connection = this.#connection;
     for (const packet of packets) {
       let written: boolean;
       try {
         const result = connection?.write(packet) ?? 'dropped';
-        if (result === 'full') this.transportFull = true;
+        if (result === 'full') this.#transportFull = true;
         written = result !== 'dropped';
       } catch (error) {
         // Packets are validated when an operation is made; an encode failure here is a bug, and
         // must not escape into the network path.
-        this.opts.logger.error({ err: error, ...packetLog(packet) }, 'packet could not be encoded');
+        this.#opts.logger.error(
+          { err: error, ...packetLog(packet) },
+          'packet could not be encoded',
+        );
         this.emit('error', error);
         // Without its CONNECT the attempt could only wait for the connect timeout: end it now, as
         // a transport error carrying the encoder's reason.
@@ -917,21 +877,21 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
         continue;
       }
       if (!written) {
-        this.opts.logger.debug(packetLog(packet), 'packet dropped: no open link');
+        this.#opts.logger.debug(packetLog(packet), 'packet dropped: no open link');
         continue;
       }
-      this.keepalive.packetSent();
-      if (this.tracing) this.opts.logger.trace(packetLog(packet), 'packet sent');
+      this.#keepalive.packetSent();
+      if (this.#tracing) this.#opts.logger.trace(packetLog(packet), 'packet sent');
       this.emit('packetsend', redact(packet));
     }
   }
 
-  private connectEvent(): Event {
-    const r = this.opts.reconnect;
+  #connectEvent(): Event {
+    const r = this.#opts.reconnect;
     return {
       type: 'connect',
-      serverCount: this.opts.servers.length,
-      protocolVersion: this.opts.protocolVersion,
+      serverCount: this.#opts.servers.length,
+      protocolVersion: this.#opts.protocolVersion,
       reconnect:
         r === false
           ? { enabled: false }
@@ -944,12 +904,12 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   }
 
   protected override listenerFailed(event: keyof MqttClientEvents, error: unknown): void {
-    this.listenerThrew(String(event), error);
+    this.#listenerThrew(String(event), error);
   }
 
-  private listenerThrew(event: string, error: unknown): void {
+  #listenerThrew(event: string, error: unknown): void {
     if (event === 'error') {
-      this.opts.logger.error({ err: error }, 'an error listener threw');
+      this.#opts.logger.error({ err: error }, 'an error listener threw');
       return;
     }
     this.emit('error', new ListenerError(event, error));
@@ -986,12 +946,8 @@ function checkOverrides(overrides: ConnectOverrides, protocolVersion: 4 | 5): vo
     );
   }
   const { url, username, password, properties } = overrides;
-  if (url !== undefined && typeof url !== 'string') {
-    throw new InvalidOptionError('beforeConnect url', 'a string');
-  }
-  if (username !== undefined && typeof username !== 'string') {
-    throw new InvalidOptionError('beforeConnect username', 'a string');
-  }
+  checkType('beforeConnect url', url, 'string');
+  checkType('beforeConnect username', username, 'string');
   if (password !== undefined && typeof password !== 'string' && !(password instanceof Uint8Array)) {
     throw new InvalidOptionError('beforeConnect password', 'a string or Uint8Array');
   }

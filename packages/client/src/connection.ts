@@ -11,7 +11,7 @@ import {
   encode,
   encodePublishHeader,
   type Packet,
-} from '@mqttkit/codec';
+} from '@mqttkit/codec/client';
 import type {
   OpenOptions,
   TlsOptions,
@@ -61,23 +61,23 @@ export interface ConnectionHandlers {
 }
 
 export class Connection {
-  private transport: Transport | undefined;
+  #transport: Transport | undefined;
   /** Aborts the transport while it opens (and destroys it after, as `open` documents). */
-  private readonly abort = new AbortLatch();
-  private readonly decoder: Decoder;
-  private closeRequested: 'graceful' | 'force' | undefined;
-  private closed = false;
-  private readonly options: ConnectionOptions;
-  private readonly handlers: ConnectionHandlers;
+  readonly #abort = new AbortLatch();
+  readonly #decoder: Decoder;
+  #closeRequested: 'graceful' | 'force' | undefined;
+  #closed = false;
+  readonly #options: ConnectionOptions;
+  readonly #handlers: ConnectionHandlers;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
-    this.options = options;
-    this.handlers = handlers;
-    this.decoder = createDecoder({
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#decoder = createDecoder({
       protocolVersion: options.protocolVersion,
       ...(options.maxPacketSize === undefined ? {} : { maxPacketSize: options.maxPacketSize }),
-      onPacket: (packet) => this.handlers.onPacket(packet),
-      onError: (error) => this.handlers.onDecodeError(error),
+      onPacket: (packet) => this.#handlers.onPacket(packet),
+      onError: (error) => this.#handlers.onDecodeError(error),
     });
   }
 
@@ -88,42 +88,42 @@ export class Connection {
    */
   open(prepare?: (signal: AbortSignalLike) => Promise<string | undefined>): void {
     if (!prepare) {
-      this.start(this.options.url);
+      this.#start(this.#options.url);
       return;
     }
     // The hook gets a host AbortSignal (it may hand it to `fetch`), made for this step only.
     const hookController = new AbortControllerCtor();
     const onAbort = (): void => {
-      this.reportClose(undefined);
+      this.#reportClose(undefined);
       hookController.abort();
     };
-    this.abort.addEventListener('abort', onAbort);
+    this.#abort.addEventListener('abort', onAbort);
     Promise.resolve()
       .then(() => prepare(hookController.signal))
       .then(
         (url) => {
-          this.abort.removeEventListener('abort', onAbort);
-          if (this.closed || this.closeRequested !== undefined) return;
-          this.start(url ?? this.options.url);
+          this.#abort.removeEventListener('abort', onAbort);
+          if (this.#closed || this.#closeRequested !== undefined) return;
+          this.#start(url ?? this.#options.url);
         },
         (error: unknown) => {
-          this.abort.removeEventListener('abort', onAbort);
-          this.reportClose(error);
+          this.#abort.removeEventListener('abort', onAbort);
+          this.#reportClose(error);
         },
       );
   }
 
-  private start(url: string): void {
-    open(url, new Connection.TransportEvents(this)).then(
+  #start(url: string): void {
+    open(url, new Connection.#TransportEvents(this)).then(
       (transport) => {
-        this.transport = transport;
+        this.#transport = transport;
         // The peer may have closed it already (its onClose ran first): nothing to open then.
-        if (this.closed) return;
-        if (this.closeRequested === 'force') transport.destroy();
-        else if (this.closeRequested === 'graceful') transport.close();
-        else this.handlers.onOpen();
+        if (this.#closed) return;
+        if (this.#closeRequested === 'force') transport.destroy();
+        else if (this.#closeRequested === 'graceful') transport.close();
+        else this.#handlers.onOpen();
       },
-      (error: unknown) => this.reportClose(error),
+      (error: unknown) => this.#reportClose(error),
     );
   }
 
@@ -132,9 +132,9 @@ export class Connection {
    * is above its high-water mark until `onDrain`.
    */
   write(packet: Packet): 'ok' | 'full' | 'dropped' {
-    const transport = this.transport;
-    if (!transport || this.closed || this.closeRequested === 'force') return 'dropped';
-    const protocolVersion = this.options.protocolVersion;
+    const transport = this.#transport;
+    if (!transport || this.#closed || this.#closeRequested === 'force') return 'dropped';
+    const protocolVersion = this.#options.protocolVersion;
     if (packet.cmd === 'publish' && packet.payload.length >= SEPARATE_PAYLOAD_BYTES) {
       // Header and payload as two writes in this tick: the transport corks them into one socket
       // write (one writev), so a large payload is never copied into a per-packet buffer.
@@ -146,18 +146,18 @@ export class Connection {
   }
 
   get isOpen(): boolean {
-    return this.transport !== undefined && !this.closed;
+    return this.#transport !== undefined && !this.#closed;
   }
 
   /** Graceful: flush what was written, then end. `force`: destroy at once (or abort the open). */
   close(force: boolean): void {
-    if (this.closed) return;
-    if (force) this.closeRequested = 'force';
-    else if (this.closeRequested === undefined) this.closeRequested = 'graceful';
-    const transport = this.transport;
+    if (this.#closed) return;
+    if (force) this.#closeRequested = 'force';
+    else if (this.#closeRequested === undefined) this.#closeRequested = 'graceful';
+    const transport = this.#transport;
     if (!transport) {
       // Still opening: abort it; `open` rejects and we report the close from there.
-      this.abort.abort();
+      this.#abort.abort();
       return;
     }
     if (force) transport.destroy();
@@ -169,50 +169,50 @@ export class Connection {
    * encode, say), instead of the silent close a `close(true)` of our own makes.
    */
   fail(error: unknown): void {
-    if (this.closed) return;
-    this.abort.abort();
-    this.transport?.destroy();
-    this.reportClose(error);
+    if (this.#closed) return;
+    this.#abort.abort();
+    this.#transport?.destroy();
+    this.#reportClose(error);
   }
 
   /**
    * What `open` gets: the options, and the link's callbacks as prototype methods (the
    * transport keeps this object for the link's life; closures would cost each idle client).
    */
-  private static readonly TransportEvents = class TransportEvents implements OpenOptions {
+  static readonly #TransportEvents = class TransportEvents implements OpenOptions {
     readonly signal: AbortLatch;
     readonly connectTimeoutMs: number;
     readonly tls?: TlsOptions;
     readonly ws?: WebSocketOptions;
-    private readonly connection: Connection;
+    readonly #connection: Connection;
 
     constructor(connection: Connection) {
-      const { connectTimeoutMs, tls, ws } = connection.options;
-      this.connection = connection;
-      this.signal = connection.abort;
+      const { connectTimeoutMs, tls, ws } = connection.#options;
+      this.#connection = connection;
+      this.signal = connection.#abort;
       this.connectTimeoutMs = connectTimeoutMs;
       if (tls) this.tls = tls;
       if (ws) this.ws = ws;
     }
 
     onData(chunk: Uint8Array): void {
-      const connection = this.connection;
-      if (!connection.closed) connection.decoder.push(chunk);
+      const connection = this.#connection;
+      if (!connection.#closed) connection.#decoder.push(chunk);
     }
 
     onDrain(): void {
-      this.connection.handlers.onDrain();
+      this.#connection.#handlers.onDrain();
     }
 
     onClose(event: TransportCloseEvent): void {
-      this.connection.reportClose(event.error);
+      this.#connection.#reportClose(event.error);
     }
   };
 
-  private reportClose(error: unknown): void {
-    if (this.closed) return;
-    this.closed = true;
+  #reportClose(error: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
     // After our own close request the error (an AbortError, say) is ours, not the link's.
-    this.handlers.onClose(this.closeRequested === undefined ? error : undefined);
+    this.#handlers.onClose(this.#closeRequested === undefined ? error : undefined);
   }
 }

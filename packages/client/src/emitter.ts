@@ -11,23 +11,23 @@ export type ArgsOf<L> = L extends (...args: infer A) => unknown ? A : never;
 
 export class TypedEmitter<Events extends object> {
   /** Made on the first `on`: many clients never get a listener for most events, or any. */
-  private listeners: Map<keyof Events, Array<Events[keyof Events]>> | undefined;
-  private readonly onListenerError: ((event: keyof Events, error: unknown) => void) | undefined;
+  #listeners: Map<keyof Events, Array<Events[keyof Events]>> | undefined;
+  readonly #onListenerError: ((event: keyof Events, error: unknown) => void) | undefined;
 
   constructor(onListenerError?: (event: keyof Events, error: unknown) => void) {
-    this.onListenerError = onListenerError;
+    this.#onListenerError = onListenerError;
   }
 
   /** A listener threw. A subclass may override this instead of passing `onListenerError`. */
   protected listenerFailed(event: keyof Events, error: unknown): void {
-    this.onListenerError?.(event, error);
+    this.#onListenerError?.(event, error);
   }
 
   on<E extends keyof Events>(event: E, listener: NoInfer<Events[E]>): this {
-    this.listeners ??= new Map();
-    const list = this.listeners.get(event) ?? [];
+    this.#listeners ??= new Map();
+    const list = this.#listeners.get(event) ?? [];
     list.push(listener);
-    this.listeners.set(event, list);
+    this.#listeners.set(event, list);
     return this;
   }
 
@@ -40,16 +40,16 @@ export class TypedEmitter<Events extends object> {
   }
 
   off<E extends keyof Events>(event: E, listener: NoInfer<Events[E]>): this {
-    const list = this.listeners?.get(event);
+    const list = this.#listeners?.get(event);
     if (!list) return this;
     const index = list.indexOf(listener);
     if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.listeners?.delete(event);
+    if (list.length === 0) this.#listeners?.delete(event);
     return this;
   }
 
   listenerCount(event: keyof Events): number {
-    return this.listeners?.get(event)?.length ?? 0;
+    return this.#listeners?.get(event)?.length ?? 0;
   }
 
   /** Calls each listener in registration order; returns whether there was any. */
@@ -62,7 +62,7 @@ export class TypedEmitter<Events extends object> {
     event: E,
     ...args: ArgsOf<Events[E]>
   ): unknown[] | undefined {
-    const list = this.listeners?.get(event);
+    const list = this.#listeners?.get(event);
     if (!list || list.length === 0) return undefined;
     const results: unknown[] = [];
     // A copy: listeners may add or remove listeners while we iterate.

@@ -107,7 +107,7 @@ export class PublishRefusedError extends MqttClientError {
   constructor(packetId: number, reasonCode: number, reasonString?: string) {
     super(
       'MQTTKIT_ERR_PUBLISH_REFUSED',
-      `Publish refused by the broker: reason code 0x${reasonCode.toString(16).padStart(2, '0')}${
+      `Publish refused by the broker: reason code ${hex(reasonCode)}${
         reasonString ? ` (${reasonString})` : ''
       }`,
     );
@@ -174,9 +174,11 @@ export class BeforeConnectError extends MqttClientError {
   }
 }
 
+/** A reason code as the spec writes it: `0x87`, `0x04`. */
+export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+
 /** One line for a close reason, without secrets or payloads. */
 export function describeReason(reason: CloseReason): string {
-  const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
   switch (reason.type) {
     case 'local-end':
       return reason.force ? 'ended locally (forced)' : 'ended locally';

@@ -15,6 +15,13 @@ export const queueMicrotask = (fn: () => void): void => host.queueMicrotask(fn);
 export const utf8Encode = (text: string): Uint8Array => encoder.encode(text);
 export const utf8Decode = (bytes: Uint8Array): string => decoder.decode(bytes);
 
+/** `digits` random hex digits (client ids, response topics): unique enough, not secret. */
+export const randomHex = (random: () => number, digits: number): string => {
+  let out = '';
+  for (let i = 0; i < digits; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+};
+
 /** The subset of `AbortSignal` the client uses (no DOM types in the build). */
 export interface AbortSignalLike {
   readonly aborted: boolean;

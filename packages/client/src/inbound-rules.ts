@@ -1,15 +1,17 @@
 /**
  * What a broker may send, decided from the packet alone plus a little connection context.
  *
- * The codec is direction-blind: it decodes any well-formed packet either side could send. This
- * module adds the rules that depend on the sender being the server and on where the connection
- * is (before or after CONNACK, inside an enhanced-authentication exchange or not). A violation
- * is returned, not thrown: the client answers it with DISCONNECT carrying `reasonCode` (MQTT 5)
- * and closes with a `protocol-violation` reason.
+ * The codec's client entry (`@mqttkit/codec/client`) decodes the packets a server may send; this
+ * module adds the rules that depend on the version and on where the connection is (before or
+ * after CONNACK, inside an enhanced-authentication exchange or not). A violation is returned,
+ * not thrown: the client answers it with DISCONNECT carrying `reasonCode` (MQTT 5) and closes
+ * with a `protocol-violation` reason.
  *
- * Already refused by the codec, so not repeated here (see the codec's `check-frame.ts`):
- * Packet Identifier 0, Topic Alias 0, Subscription Identifier 0, Receive Maximum 0, properties in
- * a packet that cannot carry them, reason codes outside a packet's table, CONNACK refusing with
+ * Already refused by the codec, so not repeated here (see the codec's `decode-*.ts`):
+ * a QoS 1/2 PUBLISH without a Packet Identifier [MQTT-2.2.1-2] [MQTT-2.2.1-4],
+ * CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ, which only a client sends (spec 2.1.2), Packet
+ * Identifier 0, Topic Alias 0, Subscription Identifier 0, Receive Maximum 0, properties in a
+ * packet that cannot carry them, reason codes outside a packet's table, CONNACK refusing with
  * Session Present set, AUTH bytes under 3.1.1. Under 3.1.1 the decoder never reads properties,
  * so a 3.1.1 CONNACK with a property block fails as trailing bytes.
  *
@@ -54,12 +56,6 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
   const cmd = packet.cmd;
 
   switch (cmd) {
-    // Client-to-server only (spec 2.1.2, table 2-1 "Direction of flow", both versions).
-    case 'connect':
-    case 'subscribe':
-    case 'unsubscribe':
-    case 'pingreq':
-      return protocolError(`the broker sent ${cmd.toUpperCase()}, which only a client may send`);
     case 'auth':
       if (!v5) return protocolError('the broker sent AUTH, which MQTT 3.1.1 does not have');
       break;
@@ -84,19 +80,6 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
   }
 
   switch (cmd) {
-    case 'publish':
-      // [MQTT-2.2.1-2] / [MQTT-2.2.1-4]: QoS 1/2 needs an id in 1-65535 (the decoder enforces it
-      // on bytes; this guards packets built elsewhere, e.g. replayed from a test broker).
-      if (packet.qos > 0) {
-        const id = packet.packetId;
-        if (id === undefined || !Number.isInteger(id) || id < 1 || id > 65_535) {
-          return {
-            reasonCode: 0x81,
-            message: `the broker sent a QoS ${packet.qos} PUBLISH without a valid Packet Identifier`,
-          };
-        }
-      }
-      return undefined;
     case 'connack':
       // [MQTT-4.12.0-6]: no Authentication Method in CONNACK unless our CONNECT had one.
       if (
@@ -105,8 +88,7 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
         ctx.awaitingAuth !== true
       ) {
         return protocolError(
-          'the broker sent an Authentication Method in CONNACK but we did not ask for enhanced ' +
-            'authentication [MQTT-4.12.0-6]',
+          'the broker sent an Authentication Method in CONNACK; our CONNECT had none [MQTT-4.12.0-6]',
         );
       }
       return undefined;

@@ -5,13 +5,12 @@
  * It lives as long as the client object, so QoS 1/2 flows survive reconnects but not a process
  * restart; use a persistent store for that.
  */
+import { checkPacketId } from './packet-ids.js';
 import type { InflightEntry, InflightStore } from './store.js';
 
 function check(packetId: number, entry: InflightEntry): void {
   // Catches session bugs at the point of the mistake instead of as a wrong resend later.
-  if (!Number.isInteger(packetId) || packetId < 1 || packetId > 65_535) {
-    throw new RangeError(`Packet Identifier must be an integer 1-65535, got ${packetId}`);
-  }
+  checkPacketId(packetId);
   if (entry.kind === 'publish') {
     if (entry.packet.qos === 0) throw new RangeError('a QoS 0 PUBLISH has no in-flight state');
     if (entry.packet.packetId !== packetId) {
@@ -30,25 +29,25 @@ export function createMemoryStore(): InflightStore {
 
 class MapStore implements InflightStore {
   /** Made on the first `put`: a client that never sends QoS 1/2 pays nothing. */
-  private map: Map<number, InflightEntry> | undefined;
+  #map: Map<number, InflightEntry> | undefined;
 
   put(packetId: number, entry: InflightEntry): void {
     check(packetId, entry);
-    this.map ??= new Map();
-    this.map.set(packetId, entry);
+    this.#map ??= new Map();
+    this.#map.set(packetId, entry);
   }
 
   delete(packetId: number): void {
-    this.map?.delete(packetId);
+    this.#map?.delete(packetId);
   }
 
   entries(): Iterable<[number, InflightEntry]> {
     // A snapshot: the resend loop deletes and puts entries as acks arrive, and a live Map
     // iterator would then visit entries put during the loop.
-    return this.map ? [...this.map] : [];
+    return this.#map ? [...this.#map] : [];
   }
 
   clear(): void {
-    this.map?.clear();
+    this.#map?.clear();
   }
 }

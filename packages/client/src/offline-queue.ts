@@ -78,24 +78,12 @@ const REFUSED: { accepted: false } = Object.freeze({ accepted: false as const })
 
 const INITIAL_CAPACITY = 16;
 
-function checkOptions(options: QueueOptions): void {
-  const { maxMessages, maxBytes, overflow } = options;
-  if (!Number.isInteger(maxMessages) || maxMessages < 0) {
-    throw new RangeError(`queue maxMessages must be an integer >= 0, got ${maxMessages}`);
-  }
-  if (maxBytes !== undefined && !(Number.isFinite(maxBytes) && maxBytes >= 0)) {
-    throw new RangeError(`queue maxBytes must be a finite number >= 0, got ${maxBytes}`);
-  }
-  if (overflow !== 'reject-new' && overflow !== 'drop-oldest') {
-    throw new RangeError(`queue overflow must be 'reject-new' or 'drop-oldest', got ${overflow}`);
-  }
-}
-
+/** `sizeOf` weighs an item for `maxBytes`: a finite number >= 0 (the client passes a payload length). */
 export function createOfflineQueue<T>(
   options: QueueOptions,
   sizeOf: (item: T) => number,
 ): OfflineQueue<T> {
-  checkOptions(options);
+  // The options come from `resolveOptions`, which has checked them (InvalidOptionError).
   const maxMessages = options.maxMessages;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const dropOldest = options.overflow === 'drop-oldest';
@@ -137,9 +125,6 @@ export function createOfflineQueue<T>(
   return {
     push(item: T): PushResult<T> {
       const size = sizeOf(item);
-      if (!(Number.isFinite(size) && size >= 0)) {
-        throw new RangeError(`sizeOf must return a finite number >= 0, got ${size}`);
-      }
       if (maxMessages === 0 || size > maxBytes) return REFUSED;
       let dropped: T[] | undefined;
       if (length >= maxMessages || bytes + size > maxBytes) {

@@ -7,7 +7,7 @@ import { createRealScheduler, realScheduler, type Scheduler } from '@mqttkit/kee
 import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import { type BackoffPolicy, DEFAULT_BACKOFF, validateBackoffPolicy } from './backoff.js';
 import { InvalidOptionError } from './errors.js';
-import { type AbortSignalLike, utf8Encode } from './globals.js';
+import { type AbortSignalLike, randomHex, utf8Encode } from './globals.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { InflightStore } from './store.js';
 
@@ -214,16 +214,21 @@ function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
+/** Refuses a value given (not undefined) that is not of `type`. */
+export function checkType(
+  name: string,
+  value: unknown,
+  type: 'string' | 'boolean' | 'function',
+): void {
+  if (value !== undefined && typeof value !== type) {
+    throw new InvalidOptionError(name, `a ${type}`);
+  }
+}
+
 function checkInt(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!isInt(value, min, max)) throw new InvalidOptionError(name, `an integer in [${min}, ${max}]`);
   return value;
-}
-
-function randomClientId(random: () => number): string {
-  let id = 'mqttkit_';
-  for (let i = 0; i < 16; i++) id += Math.floor(random() * 16).toString(16);
-  return id;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -252,11 +257,11 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     throw new InvalidOptionError('protocolVersion', '4 (MQTT 3.1.1) or 5 (MQTT 5.0)');
   }
   const random = options.random ?? Math.random;
-  if (typeof random !== 'function') throw new InvalidOptionError('random', 'a function');
-  const clientId = options.clientId ?? randomClientId(random);
-  if (typeof clientId !== 'string') throw new InvalidOptionError('clientId', 'a string');
+  checkType('random', random, 'function');
+  const clientId = options.clientId ?? `mqttkit_${randomHex(random, 16)}`;
+  checkType('clientId', clientId, 'string');
   const clean = options.clean ?? true;
-  if (typeof clean !== 'boolean') throw new InvalidOptionError('clean', 'a boolean');
+  checkType('clean', clean, 'boolean');
   // [MQTT-3.1.3-7] (3.1.1): a zero-byte client id requires Clean Session (mqtt-packet asks the
   // same under 5.0).
   if (clientId === '' && !clean) {
@@ -278,9 +283,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   );
   const messageBufferSize =
     checkInt('messageBufferSize', options.messageBufferSize, 1, 2 ** 31 - 1) ?? 1000;
-  if (options.username !== undefined && typeof options.username !== 'string') {
-    throw new InvalidOptionError('username', 'a string');
-  }
+  checkType('username', options.username, 'string');
   let password: Uint8Array | undefined;
   if (options.password !== undefined) {
     if (typeof options.password === 'string') password = utf8Encode(options.password);
@@ -296,9 +299,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       throw new InvalidOptionError('will.qos', '0, 1 or 2');
     }
   }
-  if (options.beforeConnect !== undefined && typeof options.beforeConnect !== 'function') {
-    throw new InvalidOptionError('beforeConnect', 'a function');
-  }
+  checkType('beforeConnect', options.beforeConnect, 'function');
   let reconnect: ResolvedOptions['reconnect'] = false;
   if (options.reconnect !== false) {
     const r = options.reconnect ?? {};
@@ -314,9 +315,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       throw new InvalidOptionError('reconnect', 'a valid backoff policy', { cause: error });
     }
     const maxAttempts = checkInt('reconnect.maxAttempts', r.maxAttempts, 0, 2 ** 31 - 1);
-    if (r.retryRefusals !== undefined && typeof r.retryRefusals !== 'boolean') {
-      throw new InvalidOptionError('reconnect.retryRefusals', 'a boolean');
-    }
+    checkType('reconnect.retryRefusals', r.retryRefusals, 'boolean');
     reconnect = { policy, maxAttempts, retryRefusals: r.retryRefusals === true };
   }
   let queue: ResolvedOptions['queue'] = false;

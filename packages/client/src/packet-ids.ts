@@ -35,6 +35,13 @@ export interface PacketIdAllocator {
 
 const isPacketId = (id: number): boolean => Number.isInteger(id) && id >= 1 && id <= MAX_PACKET_ID;
 
+/** Throws `RangeError` for an id outside 1..65535. */
+export function checkPacketId(id: number): void {
+  if (!isPacketId(id)) {
+    throw new RangeError(`Packet Identifier must be an integer 1-${MAX_PACKET_ID}, got ${id}`);
+  }
+}
+
 export function createPacketIdAllocator(): PacketIdAllocator {
   // Bit `id` set = in use; bit 0 is never used. Made on the first allocation (see above).
   let bits: Uint32Array | undefined;
@@ -76,9 +83,7 @@ export function createPacketIdAllocator(): PacketIdAllocator {
     },
 
     reserve(id: number): void {
-      if (!isPacketId(id)) {
-        throw new RangeError(`Packet Identifier must be an integer 1-${MAX_PACKET_ID}, got ${id}`);
-      }
+      checkPacketId(id);
       if (!has(id)) mark(id);
     },
   };

@@ -33,79 +33,79 @@ export interface RunnerOptions {
 }
 
 export class Runner {
-  private current: State = initialState();
-  private readonly queue: Event[] = [];
-  private running = false;
-  private cancelConnectTimer: (() => void) | undefined;
-  private cancelReconnectTimer: (() => void) | undefined;
-  private readonly host: RunnerHost;
-  private readonly options: RunnerOptions;
+  #current: State = initialState();
+  readonly #queue: Event[] = [];
+  #running = false;
+  #cancelConnectTimer: (() => void) | undefined;
+  #cancelReconnectTimer: (() => void) | undefined;
+  readonly #host: RunnerHost;
+  readonly #options: RunnerOptions;
 
   constructor(host: RunnerHost, options: RunnerOptions) {
-    this.host = host;
-    this.options = options;
+    this.#host = host;
+    this.#options = options;
   }
 
   get state(): State {
-    return this.current;
+    return this.#current;
   }
 
   /** Feed one event (queued when called from inside an effect). Never throws on network input. */
   dispatch(event: Event): void {
-    this.queue.push(event);
-    if (this.running) return;
-    this.running = true;
+    this.#queue.push(event);
+    if (this.#running) return;
+    this.#running = true;
     try {
-      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-        this.step(next);
+      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+        this.#step(next);
       }
     } finally {
-      this.running = false;
+      this.#running = false;
     }
   }
 
-  private step(event: Event): void {
-    const result = transition(this.current, event);
+  #step(event: Event): void {
+    const result = transition(this.#current, event);
     if (result.status === 'ignored') {
-      this.options.logger.trace({ state: this.current.type, event: event.type }, result.reason);
+      this.#options.logger.trace({ state: this.#current.type, event: event.type }, result.reason);
       return;
     }
     if (result.status === 'rejected') {
-      this.options.logger.warn(
-        { state: this.current.type, event: event.type, err: result.error },
+      this.#options.logger.warn(
+        { state: this.#current.type, event: event.type, err: result.error },
         'event rejected by the state machine',
       );
       return;
     }
-    this.current = result.state;
+    this.#current = result.state;
     for (const effect of result.effects) {
       try {
-        this.execute(effect);
+        this.#execute(effect);
       } catch (error) {
         // An effect that throws (a bug) must not leave the remaining effects undone.
-        this.options.logger.error({ err: error, effect: effect.type }, 'effect failed');
+        this.#options.logger.error({ err: error, effect: effect.type }, 'effect failed');
       }
     }
   }
 
-  private execute(effect: Effect): void {
-    const options = this.options;
+  #execute(effect: Effect): void {
+    const options = this.#options;
     switch (effect.type) {
       case 'startConnectTimer': {
-        this.cancelConnectTimer?.();
+        this.#cancelConnectTimer?.();
         const at = options.scheduler.now() + options.connectTimeoutMs;
-        this.cancelConnectTimer = options.scheduler.at(at, () => {
-          this.cancelConnectTimer = undefined;
+        this.#cancelConnectTimer = options.scheduler.at(at, () => {
+          this.#cancelConnectTimer = undefined;
           this.dispatch({ type: 'connectTimeout' });
         });
         return;
       }
       case 'cancelConnectTimer':
-        this.cancelConnectTimer?.();
-        this.cancelConnectTimer = undefined;
+        this.#cancelConnectTimer?.();
+        this.#cancelConnectTimer = undefined;
         return;
       case 'scheduleReconnect': {
-        this.cancelReconnectTimer?.();
+        this.#cancelReconnectTimer?.();
         // Backoff timing is the client's: the machine gives the attempt number, we draw jitter.
         const delay = options.backoff
           ? backoffDelay(options.backoff, effect.attempt, options.random)
@@ -114,18 +114,18 @@ export class Runner {
           { attempt: effect.attempt, serverIndex: effect.serverIndex, delayMs: delay },
           'reconnect scheduled',
         );
-        this.cancelReconnectTimer = options.scheduler.at(options.scheduler.now() + delay, () => {
-          this.cancelReconnectTimer = undefined;
+        this.#cancelReconnectTimer = options.scheduler.at(options.scheduler.now() + delay, () => {
+          this.#cancelReconnectTimer = undefined;
           this.dispatch({ type: 'reconnectTimer' });
         });
         return;
       }
       case 'cancelReconnect':
-        this.cancelReconnectTimer?.();
-        this.cancelReconnectTimer = undefined;
+        this.#cancelReconnectTimer?.();
+        this.#cancelReconnectTimer = undefined;
         return;
       default:
-        this.host(effect);
+        this.#host(effect);
     }
   }
 }

@@ -16,34 +16,21 @@
  */
 
 export interface SendWindow {
-  /** Takes one slot; false (and nothing taken) when `inFlight >= maximum`. */
+  /** Takes one slot; false (and nothing taken) when `inFlight >= max`. */
   tryAcquire(): boolean;
   /** Returns one slot. Below zero it does nothing: a stray ack must not widen the window. */
   release(): void;
-  /**
-   * A new Receive Maximum (each CONNACK). Lowering it below `inFlight` revokes nothing: the window
-   * stays closed until enough releases bring `inFlight` under the new maximum.
-   */
-  setMaximum(n: number): void;
   readonly inFlight: number;
-  readonly maximum: number;
 }
 
 /** Receive Maximum when the CONNACK omits it (spec 3.2.2.3.3), and the largest allowed. */
 export const DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
-function checkMaximum(n: number): number {
-  // 0 is a Protocol Error in a CONNACK (the codec refuses it); the property is a Two Byte Integer.
-  if (!Number.isInteger(n) || n < 1 || n > DEFAULT_RECEIVE_MAXIMUM) {
-    throw new RangeError(
-      `Receive Maximum must be an integer 1-${DEFAULT_RECEIVE_MAXIMUM}, got ${n}`,
-    );
-  }
-  return n;
-}
-
-export function createSendWindow(maximum: number): SendWindow {
-  let max = checkMaximum(maximum);
+/**
+ * `max` is the CONNACK's Receive Maximum, 1..65535: the codec refuses 0 (a Protocol Error) and
+ * the property is a Two Byte Integer, so it is not checked again here.
+ */
+export function createSendWindow(max: number): SendWindow {
   let inFlight = 0;
   return {
     tryAcquire(): boolean {
@@ -54,14 +41,8 @@ export function createSendWindow(maximum: number): SendWindow {
     release(): void {
       if (inFlight > 0) inFlight--;
     },
-    setMaximum(n: number): void {
-      max = checkMaximum(n);
-    },
     get inFlight(): number {
       return inFlight;
-    },
-    get maximum(): number {
-      return max;
     },
   };
 }

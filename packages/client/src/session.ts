@@ -149,65 +149,65 @@ interface Granted {
 }
 
 export class Session {
-  private readonly options: SessionOptions;
+  readonly #options: SessionOptions;
   // What an idle client never touches is made on first use (`ids`, the maps below, topic alias
   // tables): a process may hold thousands of idle clients, and each empty Map costs ~150 B.
-  private idAllocator: PacketIdAllocator | undefined;
+  #idAllocator: PacketIdAllocator | undefined;
   /** Outbound QoS 1/2 flows by packet id, in send order (a Map keeps insertion order). */
-  private flowMap: Map<number, Flow> | undefined;
+  #flowMap: Map<number, Flow> | undefined;
   /**
    * How many of `flows` are not written on this link. `pump()` walks the flows only when some
    * are, so a full window costs O(1) per ack instead of a scan of everything in flight.
    */
-  private unsentFlows = 0;
+  #unsentFlows = 0;
   /** QoS 1/2 publishes waiting for a link, a window slot or a packet id. */
-  private readonly backlog: PublishOp[] = [];
+  readonly #backlog: PublishOp[] = [];
   /** SUBSCRIBE/UNSUBSCRIBE sent on this link, awaiting their ack. */
-  private pendingAckMap: Map<number, SubscribeOp | UnsubscribeOp> | undefined;
+  #pendingAckMap: Map<number, SubscribeOp | UnsubscribeOp> | undefined;
   /** SUBSCRIBE/UNSUBSCRIBE to send once a link is up. */
-  private readonly unsent: Array<SubscribeOp | UnsubscribeOp> = [];
+  readonly #unsent: Array<SubscribeOp | UnsubscribeOp> = [];
   /** Inbound QoS 2 ids we sent PUBREC for and await PUBREL on: never deliver them twice. */
-  private inboundQos2: Set<number> | undefined;
+  #inboundQos2: Set<number> | undefined;
   /** What the broker granted, to restore on a new session. */
-  private grantedMap: Map<string, Granted> | undefined;
-  private link: LinkParams | undefined;
+  #grantedMap: Map<string, Granted> | undefined;
+  #link: LinkParams | undefined;
   /** Asynchronous `put`s of new flows not yet resolved. */
-  private storing = 0;
+  #storing = 0;
   /** This link's send window, made by the first QoS 1/2 PUBLISH on it. */
-  private window: SendWindow | undefined;
+  #window: SendWindow | undefined;
   /** The broker's Topic Alias Maximum for us on this link, when we use aliases (else 0). */
-  private outAliasMaximum = 0;
+  #outAliasMaximum = 0;
   /** This link's alias tables, each made by the first PUBLISH that needs it. */
-  private outAliases: OutgoingAliases | undefined;
-  private inAliases: IncomingAliases | undefined;
+  #outAliases: OutgoingAliases | undefined;
+  #inAliases: IncomingAliases | undefined;
 
   constructor(options: SessionOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
-  private get ids(): PacketIdAllocator {
-    this.idAllocator ??= createPacketIdAllocator();
-    return this.idAllocator;
+  get #ids(): PacketIdAllocator {
+    this.#idAllocator ??= createPacketIdAllocator();
+    return this.#idAllocator;
   }
 
-  private get flows(): ReadonlyMap<number, Flow> {
-    return this.flowMap ?? NO_ENTRIES;
+  get #flows(): ReadonlyMap<number, Flow> {
+    return this.#flowMap ?? NO_ENTRIES;
   }
 
-  private get pendingAcks(): ReadonlyMap<number, SubscribeOp | UnsubscribeOp> {
-    return this.pendingAckMap ?? NO_ENTRIES;
+  get #pendingAcks(): ReadonlyMap<number, SubscribeOp | UnsubscribeOp> {
+    return this.#pendingAckMap ?? NO_ENTRIES;
   }
 
-  private get granted(): ReadonlyMap<string, Granted> {
-    return this.grantedMap ?? NO_ENTRIES;
+  get #granted(): ReadonlyMap<string, Granted> {
+    return this.#grantedMap ?? NO_ENTRIES;
   }
 
   /** Loads flows left in a persistent store by an earlier process; their outcome has no caller. */
   async restore(): Promise<void> {
-    const entries = await this.options.store.entries();
+    const entries = await this.#options.store.entries();
     for (const [packetId, entry] of entries) {
-      if (this.flows.has(packetId)) continue;
-      this.ids.reserve(packetId);
+      if (this.#flows.has(packetId)) continue;
+      this.#ids.reserve(packetId);
       const packet: PublishPacket =
         entry.kind === 'publish'
           ? entry.packet
@@ -220,8 +220,8 @@ export class Session {
               dup: true,
               packetId,
             };
-      this.flowMap ??= new Map();
-      this.flowMap.set(packetId, {
+      this.#flowMap ??= new Map();
+      this.#flowMap.set(packetId, {
         op: { kind: 'publish', packet, deferred: undefined },
         packet,
         stage: entry.kind,
@@ -229,63 +229,47 @@ export class Session {
         slot: false,
         persisted: true,
       });
-      this.unsentFlows++;
+      this.#unsentFlows++;
     }
   }
 
   get inflightCount(): number {
-    return this.flows.size;
+    return this.#flows.size;
   }
 
   get waitingCount(): number {
-    return this.backlog.length + this.unsent.length;
+    return this.#backlog.length + this.#unsent.length;
   }
 
   /** Outbound PUBLISH. QoS 0 is written at once (or refused); QoS 1/2 go through the window. */
   publish(op: PublishOp): Packet[] {
     if (op.packet.qos === 0) {
-      if (!this.link) {
+      if (!this.#link) {
         // The client only hands QoS 0 over while connected; keep the contract total anyway.
-        this.backlog.push(op);
+        this.#backlog.push(op);
         return [];
       }
-      const tooLarge = this.checkSize(op.packet);
+      const tooLarge = this.#checkSize(op.packet);
       if (tooLarge) {
         op.deferred?.reject(tooLarge);
         return [];
       }
       op.deferred?.resolve({ reasonCode: 0 });
-      return [this.wire(op.packet)];
+      return [this.#wire(op.packet)];
     }
-    this.backlog.push(op);
-    return this.pump();
-  }
-
-  subscribe(op: SubscribeOp): Packet[] {
-    return this.sendAckable(op);
-  }
-
-  unsubscribe(op: UnsubscribeOp): Packet[] {
-    return this.sendAckable(op);
+    this.#backlog.push(op);
+    return this.#pump();
   }
 
   /** Removes an operation that was not written yet. Returns false when it was (or is done). */
   cancel(op: Op): boolean {
-    if (op.kind === 'publish') {
-      const index = this.backlog.indexOf(op);
-      if (index >= 0) {
-        this.backlog.splice(index, 1);
-        return true;
-      }
-      // Written: the flow goes on without a caller (the broker may already have the message).
-      op.deferred = undefined;
-      return false;
-    }
-    const index = this.unsent.indexOf(op);
+    const waiting: Op[] = op.kind === 'publish' ? this.#backlog : this.#unsent;
+    const index = waiting.indexOf(op);
     if (index >= 0) {
-      this.unsent.splice(index, 1);
+      waiting.splice(index, 1);
       return true;
     }
+    // Written: the flow goes on without a caller (the broker may already have the message).
     op.deferred = undefined;
     return false;
   }
@@ -297,51 +281,51 @@ export class Session {
    * resend is pipelined rather than one round trip per message.
    */
   connected(params: LinkParams): Packet[] {
-    this.link = params;
+    this.#link = params;
     // A new link starts with a fresh window and no alias mappings [MQTT-3.3.2-7].
-    this.window = undefined;
-    this.outAliasMaximum = this.options.outgoingTopicAliases ? params.topicAliasMaximum : 0;
-    this.outAliases = undefined;
-    this.inAliases = undefined;
+    this.#window = undefined;
+    this.#outAliasMaximum = this.#options.outgoingTopicAliases ? params.topicAliasMaximum : 0;
+    this.#outAliases = undefined;
+    this.#inAliases = undefined;
     const out: Packet[] = [];
     if (!params.sessionPresent) {
       // A new session: the broker keeps no inbound QoS 2 state, so neither do we.
-      this.inboundQos2 = undefined;
-      for (const [packetId, flow] of [...this.flows]) {
+      this.#inboundQos2 = undefined;
+      for (const [packetId, flow] of [...this.#flows]) {
         if (flow.stage === 'pubrel') {
           // The broker took the message (PUBREC) and the session that held it is gone: done.
-          this.finish(packetId, flow, { reasonCode: 0 });
+          this.#finish(packetId, flow, { reasonCode: 0 });
         } else {
           // Not a resend on this session (those are only allowed with a session present,
           // [MQTT-4.4.0-2]): the message is published again as a new one, so none is lost.
           flow.packet = { ...flow.packet, dup: false };
         }
       }
-      if (this.options.resubscribe && this.granted.size > 0) out.push(...this.resubscribes());
+      if (this.#options.resubscribe && this.#granted.size > 0) out.push(...this.#resubscribes());
     } else {
-      for (const flow of this.flows.values()) {
+      for (const flow of this.#flows.values()) {
         if (flow.stage === 'publish') flow.packet = { ...flow.packet, dup: true };
       }
     }
-    const waiting = this.unsent.splice(0);
+    const waiting = this.#unsent.splice(0);
     for (const op of waiting) out.push(...this.sendAckable(op));
-    out.push(...this.pump());
+    out.push(...this.#pump());
     return out;
   }
 
   /** The link is gone: nothing is written until `connected`, and nothing in flight is dropped. */
   disconnected(): void {
-    this.link = undefined;
-    for (const flow of this.flows.values()) {
+    this.#link = undefined;
+    for (const flow of this.#flows.values()) {
       flow.sent = false;
       flow.slot = false;
     }
-    this.unsentFlows = this.flows.size;
+    this.#unsentFlows = this.#flows.size;
     // SUBSCRIBE/UNSUBSCRIBE are not part of the session state: send them again on the next link.
-    const pending = [...this.pendingAcks.entries()];
-    this.pendingAckMap = undefined;
-    for (const [packetId] of pending) this.ids.release(packetId);
-    this.unsent.unshift(...pending.map(([, op]) => op));
+    const pending = [...this.#pendingAcks.entries()];
+    this.#pendingAckMap = undefined;
+    for (const [packetId] of pending) this.#ids.release(packetId);
+    this.#unsent.unshift(...pending.map(([, op]) => op));
   }
 
   /**
@@ -349,14 +333,14 @@ export class Session {
    * are finished by the next connection (the broker may already have the message).
    */
   rejectAll(error: (written: boolean) => unknown): void {
-    for (const op of this.backlog.splice(0)) op.deferred?.reject(error(false));
-    for (const op of this.unsent.splice(0)) op.deferred?.reject(error(op.written === true));
-    for (const [packetId, op] of [...this.pendingAcks]) {
-      this.ids.release(packetId);
+    for (const op of this.#backlog.splice(0)) op.deferred?.reject(error(false));
+    for (const op of this.#unsent.splice(0)) op.deferred?.reject(error(op.written === true));
+    for (const [packetId, op] of [...this.#pendingAcks]) {
+      this.#ids.release(packetId);
       op.deferred?.reject(error(true));
     }
-    this.pendingAckMap = undefined;
-    for (const flow of this.flows.values()) {
+    this.#pendingAckMap = undefined;
+    for (const flow of this.#flows.values()) {
       flow.op.deferred?.reject(error(true));
       flow.op.deferred = undefined;
     }
@@ -364,32 +348,36 @@ export class Session {
 
   /** Forget the subscriptions to restore (after a local `end()`). */
   forgetSubscriptions(): void {
-    this.grantedMap = undefined;
+    this.#grantedMap = undefined;
   }
 
   /** A packet from the broker (already checked by the codec and `checkInbound`). */
   receive(packet: Packet): InboundResult {
     switch (packet.cmd) {
       case 'publish':
-        return this.receivePublish(packet);
+        return this.#receivePublish(packet);
       case 'pubrel': {
         // Spec 4.3.3: every PUBREL is answered with PUBCOMP; under 5.0 say when we had no such flow.
-        const known = this.inboundQos2?.delete(packet.packetId) === true;
+        const known = this.#inboundQos2?.delete(packet.packetId) === true;
         const pubcomp: Packet =
-          this.options.protocolVersion === 5 && !known
+          this.#options.protocolVersion === 5 && !known
             ? { cmd: 'pubcomp', packetId: packet.packetId, reasonCode: 0x92 }
             : { cmd: 'pubcomp', packetId: packet.packetId };
         return { send: [pubcomp] };
       }
       case 'puback':
-        return this.receivePuback(packet.packetId, packet.reasonCode ?? 0, packet.properties);
-      case 'pubrec':
-        return this.receivePubrec(packet.packetId, packet.reasonCode ?? 0, packet.properties);
       case 'pubcomp':
-        return this.receivePubcomp(packet.packetId, packet.reasonCode ?? 0, packet.properties);
+        return this.#receiveFinalAck(
+          packet.cmd,
+          packet.packetId,
+          packet.reasonCode ?? 0,
+          packet.properties,
+        );
+      case 'pubrec':
+        return this.#receivePubrec(packet.packetId, packet.reasonCode ?? 0, packet.properties);
       case 'suback':
       case 'unsuback':
-        return this.receiveSubAck(
+        return this.#receiveSubAck(
           packet.cmd,
           packet.packetId,
           packet.reasonCodes,
@@ -400,11 +388,11 @@ export class Session {
     }
   }
 
-  private receivePublish(packet: PublishPacket): InboundResult {
+  #receivePublish(packet: PublishPacket): InboundResult {
     let message = packet;
-    if (this.options.protocolVersion === 5) {
-      this.inAliases ??= createIncomingAliases(this.options.incomingAliasMaximum);
-      const resolved = this.inAliases.resolve(packet.topic, packet.properties?.topicAlias);
+    if (this.#options.protocolVersion === 5) {
+      this.#inAliases ??= createIncomingAliases(this.#options.incomingAliasMaximum);
+      const resolved = this.#inAliases.resolve(packet.topic, packet.properties?.topicAlias);
       if ('error' in resolved) {
         // 0x94 Topic Alias invalid, or 0x82 for an alias never bound on this connection.
         return { send: [], violation: { reasonCode: resolved.error, message: resolved.message } };
@@ -417,57 +405,39 @@ export class Session {
     const pubrec: Packet = { cmd: 'pubrec', packetId };
     // QoS 2: deliver once; a resent PUBLISH of a flow awaiting PUBREL only gets its PUBREC again
     // (method B of spec 4.3.3: the id is kept until PUBREL).
-    this.inboundQos2 ??= new Set();
-    if (this.inboundQos2.has(packetId)) return { send: [pubrec] };
-    this.inboundQos2.add(packetId);
+    this.#inboundQos2 ??= new Set();
+    if (this.#inboundQos2.has(packetId)) return { send: [pubrec] };
+    this.#inboundQos2.add(packetId);
     return { send: [pubrec], message };
   }
 
-  private receivePuback(
-    packetId: number,
-    reasonCode: number,
-    properties?: AckProperties,
-  ): InboundResult {
-    const flow = this.flows.get(packetId);
-    if (flow?.stage !== 'publish' || flow.packet.qos !== 1 || !flow.sent) {
-      this.options.logger.debug({ packetId }, 'PUBACK for no QoS 1 flow; ignored');
-      return { send: [] };
-    }
-    this.finish(packetId, flow, ackResult(packetId, reasonCode, properties));
-    return { send: this.pump() };
-  }
-
-  private receivePubrec(
-    packetId: number,
-    reasonCode: number,
-    properties?: AckProperties,
-  ): InboundResult {
-    const flow = this.flows.get(packetId);
+  #receivePubrec(packetId: number, reasonCode: number, properties?: AckProperties): InboundResult {
+    const flow = this.#flows.get(packetId);
     if (flow?.packet.qos !== 2 || !flow.sent) {
       // Under 5.0 tell the broker we have no such flow; under 3.1.1 a PUBREL ends it anyway.
       const pubrel: Packet =
-        this.options.protocolVersion === 5
+        this.#options.protocolVersion === 5
           ? { cmd: 'pubrel', packetId, reasonCode: 0x92 }
           : { cmd: 'pubrel', packetId };
       return { send: flow ? [] : [pubrel] };
     }
     if (reasonCode >= 0x80) {
       // A failure PUBREC ends the flow: PUBREL only follows a code below 0x80 (MQTT 5 spec 4.3.3).
-      this.finish(packetId, flow, ackResult(packetId, reasonCode, properties));
-      return { send: this.pump() };
+      this.#finish(packetId, flow, ackResult(packetId, reasonCode, properties));
+      return { send: this.#pump() };
     }
     if (flow.stage === 'publish') {
       flow.stage = 'pubrel';
-      const stored = this.options.store.put(packetId, { kind: 'pubrel', packetId });
+      const stored = this.#options.store.put(packetId, { kind: 'pubrel', packetId });
       if (stored instanceof Promise) {
         // Once PUBREL is sent the PUBLISH must never be resent (spec 4.3.3): a process that dies
         // before the store says `pubrel` would resend the PUBLISH on restart, and the broker,
         // done with that id, would deliver the message twice. So PUBREL waits for the store,
         // and `pump()` sends it (in flow order, so PUBRELs keep PUBREC order [MQTT-4.6.0-3]).
         flow.sent = false;
-        this.unsentFlows++;
+        this.#unsentFlows++;
         flow.persisted = false;
-        this.track(stored, flow, packetId);
+        this.#track(stored, flow, packetId);
         return { send: [] };
       }
     } else if (!flow.persisted) {
@@ -476,40 +446,46 @@ export class Session {
     return { send: [{ cmd: 'pubrel', packetId }] };
   }
 
-  private receivePubcomp(
+  /**
+   * The ack that ends a flow: PUBACK (QoS 1) or PUBCOMP (QoS 2, after PUBREL). A PUBCOMP code
+   * (0x92) is reported, not refused: the message was accepted at PUBREC.
+   */
+  #receiveFinalAck(
+    cmd: 'puback' | 'pubcomp',
     packetId: number,
     reasonCode: number,
     properties?: AckProperties,
   ): InboundResult {
-    const flow = this.flows.get(packetId);
-    if (flow?.stage !== 'pubrel' || !flow.sent) {
-      this.options.logger.debug({ packetId }, 'PUBCOMP for no QoS 2 flow; ignored');
+    const flow = this.#flows.get(packetId);
+    const qos = cmd === 'puback' ? 1 : 2;
+    if (
+      flow?.stage !== (qos === 1 ? 'publish' : 'pubrel') ||
+      flow.packet.qos !== qos ||
+      !flow.sent
+    ) {
+      this.#options.logger.debug(
+        { packetId },
+        `${cmd.toUpperCase()} for no QoS ${qos} flow; ignored`,
+      );
       return { send: [] };
     }
-    // The message was accepted at PUBREC: a PUBCOMP code (0x92) is reported, not refused.
-    const result: PublishResult = { packetId, reasonCode };
-    if (properties?.reasonString !== undefined) result.reasonString = properties.reasonString;
-    if (properties !== undefined) result.properties = properties;
-    this.finish(packetId, flow, result);
-    return { send: this.pump() };
+    this.#finish(packetId, flow, ackResult(packetId, reasonCode, properties));
+    return { send: this.#pump() };
   }
 
-  private receiveSubAck(
+  #receiveSubAck(
     cmd: 'suback' | 'unsuback',
     packetId: number,
     reasonCodes: number[],
     properties?: AckProperties,
   ): InboundResult {
-    const op = this.pendingAcks.get(packetId);
+    const op = this.#pendingAcks.get(packetId);
     if (!op || (cmd === 'suback') !== (op.kind === 'subscribe')) {
-      this.options.logger.debug({ packetId, cmd }, 'ack for no pending operation; ignored');
+      this.#options.logger.debug({ packetId, cmd }, 'ack for no pending operation; ignored');
       return { send: [] };
     }
-    this.pendingAckMap?.delete(packetId);
-    this.ids.release(packetId);
-    const info: AckInfo = {};
-    if (properties?.reasonString !== undefined) info.reasonString = properties.reasonString;
-    if (properties !== undefined) info.properties = properties;
+    this.#pendingAckMap?.delete(packetId);
+    this.#ids.release(packetId);
     if (op.kind === 'subscribe') {
       // SUBACK (3.9.3) and UNSUBACK (3.11.3) carry one code per filter, in order.
       if (reasonCodes.length !== op.subscriptions.length) {
@@ -524,20 +500,20 @@ export class Session {
       const results = op.subscriptions.map((sub, i): SubscribeResult => {
         const code = reasonCodes[i] as number;
         if (code < 0x80) {
-          this.grantedMap ??= new Map();
-          this.grantedMap.set(sub.topicFilter, { subscription: sub, properties: op.properties });
+          this.#grantedMap ??= new Map();
+          this.#grantedMap.set(sub.topicFilter, { subscription: sub, properties: op.properties });
           return { topicFilter: sub.topicFilter, reasonCode: code, qos: code as QoS };
         }
         return { topicFilter: sub.topicFilter, reasonCode: code };
       });
       if (op.internal) {
         const refused = results.filter((r) => r.reasonCode >= 0x80);
-        if (refused.length > 0) this.options.logger.warn({ refused }, 'resubscribe refused');
+        if (refused.length > 0) this.#options.logger.warn({ refused }, 'resubscribe refused');
       }
-      op.deferred?.resolve({ results, ...info });
+      op.deferred?.resolve(withAck({ results }, properties));
       return { send: [] };
     }
-    if (this.options.protocolVersion === 5 && reasonCodes.length !== op.topicFilters.length) {
+    if (this.#options.protocolVersion === 5 && reasonCodes.length !== op.topicFilters.length) {
       return {
         send: [],
         violation: {
@@ -548,88 +524,89 @@ export class Session {
     }
     const results = op.topicFilters.map((topicFilter, i): UnsubscribeResult => {
       const reasonCode = reasonCodes[i] ?? 0;
-      if (reasonCode < 0x80) this.grantedMap?.delete(topicFilter);
+      if (reasonCode < 0x80) this.#grantedMap?.delete(topicFilter);
       return { topicFilter, reasonCode };
     });
-    op.deferred?.resolve({ results, ...info });
+    op.deferred?.resolve(withAck({ results }, properties));
     return { send: [] };
   }
 
-  private sendAckable(op: SubscribeOp | UnsubscribeOp): Packet[] {
-    if (!this.link) {
-      this.unsent.push(op);
+  /** Outbound SUBSCRIBE or UNSUBSCRIBE: written now, or once a link (and a packet id) is free. */
+  sendAckable(op: SubscribeOp | UnsubscribeOp): Packet[] {
+    if (!this.#link) {
+      this.#unsent.push(op);
       return [];
     }
-    const packetId = this.ids.allocate();
+    const packetId = this.#ids.allocate();
     if (packetId === undefined) {
       // All 65535 ids are in flight: wait for one to free (`pump` retries the queue).
-      this.unsent.push(op);
+      this.#unsent.push(op);
       return [];
     }
     const packet: Packet =
       op.kind === 'subscribe'
         ? withProps({ cmd: 'subscribe', packetId, subscriptions: op.subscriptions }, op.properties)
         : withProps({ cmd: 'unsubscribe', packetId, topicFilters: op.topicFilters }, op.properties);
-    const tooLarge = this.checkSize(packet);
+    const tooLarge = this.#checkSize(packet);
     if (tooLarge) {
-      this.ids.release(packetId);
+      this.#ids.release(packetId);
       op.deferred?.reject(tooLarge);
       return [];
     }
-    this.pendingAckMap ??= new Map();
-    this.pendingAckMap.set(packetId, op);
+    this.#pendingAckMap ??= new Map();
+    this.#pendingAckMap.set(packetId, op);
     op.written = true;
     return [packet];
   }
 
   /** What can be written now (after an asynchronous store caught up). */
   resume(): Packet[] {
-    return this.pump();
+    return this.#pump();
   }
 
   /** Fills the send window: unsent flows first (in order), then the backlog. */
-  private pump(): Packet[] {
+  #pump(): Packet[] {
     const out: Packet[] = [];
-    const link = this.link;
+    const link = this.#link;
     if (!link) return out;
     // Flows leave in order: one still being stored holds back those after it (new flows are
     // still created and stored meanwhile, so an asynchronous store works in parallel).
     let blocked = false;
-    for (const flow of this.unsentFlows > 0 ? this.flows.values() : []) {
+    for (const flow of this.#unsentFlows > 0 ? this.#flows.values() : []) {
       if (flow.sent) continue;
       if (!flow.persisted) {
         blocked = true;
         break;
       }
       if (!flow.slot) {
-        if (!this.takeSlot(link)) return out;
+        if (!this.#takeSlot(link)) return out;
         flow.slot = true;
       }
       flow.sent = true;
-      this.unsentFlows--;
+      this.#unsentFlows--;
       const packetId = flow.packet.packetId as number;
-      out.push(flow.stage === 'pubrel' ? { cmd: 'pubrel', packetId } : this.wire(flow.packet));
+      out.push(flow.stage === 'pubrel' ? { cmd: 'pubrel', packetId } : this.#wire(flow.packet));
     }
-    while (this.backlog.length > 0) {
-      const op = this.backlog[0] as PublishOp;
+    while (this.#backlog.length > 0) {
+      const op = this.#backlog[0] as PublishOp;
       if (op.packet.qos === 0) {
-        this.backlog.shift();
+        this.#backlog.shift();
         out.push(...this.publish(op));
         continue;
       }
-      const tooLarge = this.checkSize(op.packet);
+      const tooLarge = this.#checkSize(op.packet);
       if (tooLarge) {
-        this.backlog.shift();
+        this.#backlog.shift();
         op.deferred?.reject(tooLarge);
         continue;
       }
-      if (!this.takeSlot(link)) break;
-      const packetId = this.ids.allocate();
+      if (!this.#takeSlot(link)) break;
+      const packetId = this.#ids.allocate();
       if (packetId === undefined) {
-        this.window?.release();
+        this.#window?.release();
         break;
       }
-      this.backlog.shift();
+      this.#backlog.shift();
       const packet = withPacketId(op.packet, packetId);
       const flow: Flow = {
         op,
@@ -639,39 +616,39 @@ export class Session {
         slot: true,
         persisted: false,
       };
-      this.flowMap ??= new Map();
-      this.flowMap.set(packetId, flow);
-      this.unsentFlows++;
-      const stored = this.options.store.put(packetId, { kind: 'publish', packet });
+      this.#flowMap ??= new Map();
+      this.#flowMap.set(packetId, flow);
+      this.#unsentFlows++;
+      const stored = this.#options.store.put(packetId, { kind: 'publish', packet });
       if (stored instanceof Promise) {
         // Written once stored, so a restarted process can always finish what the broker got.
-        this.track(stored, flow, packetId);
+        this.#track(stored, flow, packetId);
         continue;
       }
       flow.persisted = true;
-      if (blocked || this.storing > 0) continue; // an earlier flow is still being stored
+      if (blocked || this.#storing > 0) continue; // an earlier flow is still being stored
       flow.sent = true;
-      this.unsentFlows--;
-      out.push(this.wire(packet));
+      this.#unsentFlows--;
+      out.push(this.#wire(packet));
     }
-    if (this.unsent.length > 0 && (this.idAllocator?.inUse ?? 0) < 65_535) {
-      for (const op of this.unsent.splice(0)) out.push(...this.sendAckable(op));
+    if (this.#unsent.length > 0 && (this.#idAllocator?.inUse ?? 0) < 65_535) {
+      for (const op of this.#unsent.splice(0)) out.push(...this.sendAckable(op));
     }
     return out;
   }
 
   /** A slot of this link's send window for a QoS 1/2 PUBLISH. */
-  private takeSlot(link: LinkParams): boolean {
-    this.window ??= createSendWindow(link.receiveMaximum);
-    return this.window.tryAcquire();
+  #takeSlot(link: LinkParams): boolean {
+    this.#window ??= createSendWindow(link.receiveMaximum);
+    return this.#window.tryAcquire();
   }
 
-  private finish(packetId: number, flow: Flow, result: PublishResult): void {
-    this.flowMap?.delete(packetId);
-    if (!flow.sent) this.unsentFlows--;
-    this.ids.release(packetId);
-    if (flow.slot) this.window?.release();
-    this.settle(this.options.store.delete(packetId));
+  #finish(packetId: number, flow: Flow, result: PublishResult): void {
+    this.#flowMap?.delete(packetId);
+    if (!flow.sent) this.#unsentFlows--;
+    this.#ids.release(packetId);
+    if (flow.slot) this.#window?.release();
+    this.#settle(this.#options.store.delete(packetId));
     const deferred = flow.op.deferred;
     flow.op.deferred = undefined;
     if (!deferred) return;
@@ -683,11 +660,11 @@ export class Session {
   }
 
   /** The packet as it goes on this link: with an outgoing topic alias when one applies. */
-  private wire(packet: PublishPacket): PublishPacket {
-    if (this.options.protocolVersion !== 5) return packet;
-    if (this.outAliasMaximum === 0) return packet;
-    this.outAliases ??= createOutgoingAliases(this.outAliasMaximum);
-    const applied = this.outAliases.apply(packet.topic);
+  #wire(packet: PublishPacket): PublishPacket {
+    if (this.#options.protocolVersion !== 5) return packet;
+    if (this.#outAliasMaximum === 0) return packet;
+    this.#outAliases ??= createOutgoingAliases(this.#outAliasMaximum);
+    const applied = this.#outAliases.apply(packet.topic);
     if (applied.alias === undefined) return packet;
     // Built field by field: this runs for every aliased PUBLISH, and object spread is several
     // times slower than a literal of known shape.
@@ -707,8 +684,8 @@ export class Session {
     return out;
   }
 
-  private checkSize(packet: Packet): PacketTooLargeForBrokerError | undefined {
-    const max = this.link?.maximumPacketSize;
+  #checkSize(packet: Packet): PacketTooLargeForBrokerError | undefined {
+    const max = this.#link?.maximumPacketSize;
     if (max === undefined) return undefined;
     if (packet.cmd === 'publish' && packet.properties === undefined) {
       // Encoding just to measure costs as much as the write itself: skip it when even the largest
@@ -723,17 +700,17 @@ export class Session {
       packet.cmd === 'publish' && packet.qos > 0 && packet.packetId === undefined
         ? { ...packet, packetId: 1 }
         : packet;
-    const size = this.options.measure(measured);
+    const size = this.#options.measure(measured);
     return size > max ? new PacketTooLargeForBrokerError(size, max) : undefined;
   }
 
-  private resubscribes(): Packet[] {
+  #resubscribes(): Packet[] {
     // One SUBSCRIBE per distinct set of properties (a Subscription Identifier is per packet).
     const groups = new Map<
       string,
       { properties: SubscribeProperties | undefined; subs: Subscription[] }
     >();
-    for (const { subscription, properties } of this.granted.values()) {
+    for (const { subscription, properties } of this.#granted.values()) {
       const key = JSON.stringify(properties ?? null);
       const group = groups.get(key) ?? { properties, subs: [] };
       group.subs.push(subscription);
@@ -755,23 +732,23 @@ export class Session {
   }
 
   /** An asynchronous `put` for `flow`: the flow is written by `pump()` once it resolved. */
-  private track(stored: Promise<void>, flow: Flow, packetId: number): void {
-    this.storing++;
+  #track(stored: Promise<void>, flow: Flow, packetId: number): void {
+    this.#storing++;
     const done = (): void => {
-      this.storing--;
+      this.#storing--;
       flow.persisted = true;
-      this.options.onPersisted?.();
+      this.#options.onPersisted?.();
     };
     stored.then(done, (error: unknown) => {
-      this.options.logger.error({ err: error, packetId }, 'in-flight store failed');
+      this.#options.logger.error({ err: error, packetId }, 'in-flight store failed');
       done();
     });
   }
 
-  private settle(result: void | Promise<void>): void {
+  #settle(result: void | Promise<void>): void {
     if (result instanceof Promise) {
       result.catch((error: unknown) =>
-        this.options.logger.error({ err: error }, 'in-flight store failed'),
+        this.#options.logger.error({ err: error }, 'in-flight store failed'),
       );
     }
   }
@@ -782,10 +759,18 @@ function ackResult(
   reasonCode: number,
   properties?: AckProperties,
 ): PublishResult {
-  const result: PublishResult = { packetId, reasonCode };
-  if (properties?.reasonString !== undefined) result.reasonString = properties.reasonString;
-  if (properties !== undefined) result.properties = properties;
-  return result;
+  return withAck({ packetId, reasonCode }, properties);
+}
+
+/** `target` with the ack's Reason String and properties, when it has them. */
+export function withAck<T extends object>(
+  target: T,
+  properties: AckProperties | undefined,
+): T & AckInfo {
+  const out: T & AckInfo = target;
+  if (properties?.reasonString !== undefined) out.reasonString = properties.reasonString;
+  if (properties !== undefined) out.properties = properties;
+  return out;
 }
 
 function withProps<P extends Packet & { properties?: unknown }>(

@@ -1,6 +1,8 @@
 /**
  * MQTT 5 Topic Aliases, one mapping per direction and per connection: mappings never carry over
- * to a new Network Connection [MQTT-3.3.2-7], so the session resets both on every CONNACK.
+ * to a new Network Connection [MQTT-3.3.2-7], so the session makes new tables on every CONNACK.
+ * Each table is made for one maximum, already checked (0..65535) by the codec (CONNACK) or by
+ * `resolveOptions` (ours), so it is not checked again here.
  *
  * Outgoing: we may use aliases 1..N, where N is the broker's CONNACK Topic Alias Maximum
  * [MQTT-3.3.2-9] (absent or 0: none at all [MQTT-3.2.2-18]); never alias 0 [MQTT-3.3.2-8].
@@ -23,17 +25,6 @@ export interface OutgoingAliases {
    * and call `apply` again when resending on a new connection.
    */
   apply(topic: string): OutgoingTopic;
-  /** Forgets every mapping and takes the new connection's maximum (0..65535). */
-  reset(maximum: number): void;
-}
-
-const MAX_ALIAS = 65_535;
-
-function checkMaximum(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > MAX_ALIAS) {
-    throw new RangeError(`Topic Alias Maximum must be an integer 0-${MAX_ALIAS}, got ${n}`);
-  }
-  return n;
 }
 
 /**
@@ -42,27 +33,18 @@ function checkMaximum(n: number): number {
  * A topic's first use takes a free alias and sends both topic and alias; later uses send the
  * alias with an empty topic. When every alias is taken, the least recently used one is
  * re-bound to the new topic (sent with its topic again, which replaces the broker's mapping).
- * Memory is bounded by `maximum` entries: a Map from topic to alias, a topic per alias, and an
+ * Memory is bounded by `max` entries: a Map from topic to alias, a topic per alias, and an
  * intrusive doubly linked list over alias numbers for the LRU order. `apply` allocates only its
  * result object.
  */
-export function createOutgoingAliases(maximum: number): OutgoingAliases {
-  let max = checkMaximum(maximum);
+export function createOutgoingAliases(max: number): OutgoingAliases {
   const byTopic = new Map<string, number>();
-  let topics: string[] = [];
+  const topics: string[] = [];
   // LRU list over aliases 1..max; index 0 is the sentinel (next = most recent, prev = least).
-  let next = new Uint16Array(0);
-  let prev = new Uint16Array(0);
+  const next = new Uint16Array(max === 0 ? 0 : max + 1);
+  const prev = new Uint16Array(max === 0 ? 0 : max + 1);
   // Aliases handed out so far; below `max`, the next free one is `used + 1`.
   let used = 0;
-
-  const init = (): void => {
-    byTopic.clear();
-    topics = [];
-    next = new Uint16Array(max === 0 ? 0 : max + 1);
-    prev = new Uint16Array(max === 0 ? 0 : max + 1);
-    used = 0;
-  };
 
   const unlink = (a: number): void => {
     next[prev[a]!] = next[a]!;
@@ -76,8 +58,6 @@ export function createOutgoingAliases(maximum: number): OutgoingAliases {
     prev[first] = a;
     next[0] = a;
   };
-
-  init();
 
   return {
     apply(topic: string): OutgoingTopic {
@@ -104,11 +84,6 @@ export function createOutgoingAliases(maximum: number): OutgoingAliases {
       pushFront(alias);
       return { topic, alias };
     },
-
-    reset(maximum: number): void {
-      max = checkMaximum(maximum);
-      init();
-    },
   };
 }
 
@@ -127,16 +102,13 @@ export interface IncomingAliases {
    * - empty topic and no alias: 0x82 Protocol Error [MQTT-3.3.2-1] (the codec refuses it first).
    */
   resolve(topic: string, alias: number | undefined): { topic: string } | AliasError;
-  /** Forgets every mapping: call on each new connection [MQTT-3.3.2-7]. */
-  reset(): void;
 }
 
 /**
- * Incoming aliases. Memory is bounded by `maximum` (our Topic Alias Maximum, 0..65535): the
+ * Incoming aliases. Memory is bounded by `max` (our Topic Alias Maximum, 0..65535): the
  * broker can bind at most that many aliases, each to one topic.
  */
-export function createIncomingAliases(maximum: number): IncomingAliases {
-  const max = checkMaximum(maximum);
+export function createIncomingAliases(max: number): IncomingAliases {
   const byAlias = new Map<number, string>();
   return {
     resolve(topic: string, alias: number | undefined): { topic: string } | AliasError {
@@ -167,10 +139,6 @@ export function createIncomingAliases(maximum: number): IncomingAliases {
         };
       }
       return { topic: bound };
-    },
-
-    reset(): void {
-      byAlias.clear();
     },
   };
 }

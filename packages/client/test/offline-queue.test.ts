@@ -121,22 +121,6 @@ describe('createOfflineQueue', () => {
     );
   });
 
-  it('refuses bad options and bad sizes', () => {
-    const bad: QueueOptions[] = [
-      { maxMessages: -1, overflow: 'reject-new' },
-      { maxMessages: 1.5, overflow: 'reject-new' },
-      { maxMessages: 1, maxBytes: -1, overflow: 'reject-new' },
-      { maxMessages: 1, maxBytes: Number.NaN, overflow: 'reject-new' },
-      { maxMessages: 1, overflow: 'drop-newest' as OverflowPolicy },
-    ];
-    for (const options of bad)
-      expect(() => createOfflineQueue(options, sizeOf)).toThrow(RangeError);
-    const q = createOfflineQueue({ maxMessages: 3, overflow: 'reject-new' }, sizeOf);
-    expect(() => q.push(item(1, Number.NaN))).toThrow(RangeError);
-    expect(() => q.push(item(1, -1))).toThrow(RangeError);
-    expect(q.length).toBe(0);
-  });
-
   it('QueueFullError has a stable code and says whether the item was dropped', () => {
     const refused = new QueueFullError();
     const dropped = new QueueFullError(true);

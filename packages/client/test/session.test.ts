@@ -213,7 +213,7 @@ describe('Session (no sockets)', () => {
   it('SUBACK and UNSUBACK with the wrong number of codes are protocol errors', () => {
     const s = session();
     s.connected(link);
-    s.subscribe({
+    s.sendAckable({
       kind: 'subscribe',
       subscriptions: [
         { topicFilter: 'a', qos: 0 },

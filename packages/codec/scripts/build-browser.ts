@@ -5,6 +5,8 @@
 // wire.js (encode, decoder) pay for mqtt-packet, so `validateTopic` alone stays small. Bytes
 // matter in a page, so the copy also drops debug lines, the number cache and reason-code names,
 // and shortens mqtt-packet's internal property names (each edit checked at build time).
+// wire-client.js, for the `@mqttkit/codec/client` entry, is a second copy of wire.ts whose
+// mqtt-packet also lacks the server's halves (`CLIENT_STUBS`).
 // Node keeps the tsc output (dist/index.js) and the real Buffer.
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -46,6 +48,7 @@ const MODULES = readdirSync(join(packageDir, 'src')).filter(
 );
 const srcDir = join(packageDir, 'src');
 const WIRE = 'wire.ts';
+const CLIENT_WIRE = 'wire-client.ts';
 
 /** A line that is nothing but a `debug(...)` call statement. */
 const DEBUG_CALL_LINE = /^[ \t]*debug\(.*\)[ \t]*$/gm;
@@ -72,9 +75,50 @@ function noNumberCache(source: string): string {
   return out;
 }
 
+/**
+ * mqtt-packet functions that a client never reaches, replaced in the client entry's copy
+ * (wire-client.js) by stubs that throw: its encoder refuses CONNACK, SUBACK and UNSUBACK and its
+ * decoder refuses CONNECT, SUBSCRIBE and UNSUBSCRIBE before mqtt-packet sees them. Each is named
+ * by its first line, exactly; it ends at the first line that closes it at the same indent.
+ */
+export const CLIENT_STUBS: Record<string, readonly string[]> = {
+  'writeToStream.js': [
+    'function connack (packet, stream, opts) {',
+    'function suback (packet, stream, opts) {',
+    'function unsuback (packet, stream, opts) {',
+  ],
+  'parser.js': ['  _parseConnect () {', '  _parseSubscribe () {', '  _parseUnsubscribe () {'],
+};
+
+/** `source` with the function that starts at line `header` replaced by a stub. */
+export function stubOut(file: string, source: string, header: string): string {
+  const opening = `\n${header}\n`;
+  const start = source.indexOf(opening);
+  if (start < 0 || source.indexOf(opening, start + 1) >= 0) {
+    throw new Error(`${file}: '${header.trim()}' not found once; review CLIENT_STUBS`);
+  }
+  const indent = /^ */.exec(header)?.[0] ?? '';
+  const closing = `\n${indent}}\n`;
+  const end = source.indexOf(closing, start + opening.length);
+  const whole = end < 0 ? '' : source.slice(start, end + closing.length);
+  // Fails the build unless the braces in between balance (the end really is its end).
+  if (end < 0 || whole.split('{').length !== whole.split('}').length) {
+    throw new Error(`${file}: could not find the end of '${header.trim()}'; review CLIENT_STUBS`);
+  }
+  const name = /(\w+) \(/.exec(header)?.[1];
+  const stub = `${indent}  throw new Error('${name} is not in the @mqttkit/codec/client build')`;
+  return `${source.slice(0, start)}${opening}${stub}${closing}${source.slice(end + closing.length)}`;
+}
+
+function clientStubs(path: string, source: string): string {
+  const headers = CLIENT_STUBS[basename(path)] ?? [];
+  return headers.reduce((out, header) => stubOut(basename(path), out, header), source);
+}
+
 // Each shim is reached through a tiny CommonJS glue module, so that mqtt-packet's `require`
-// gets the shape it expects (a namespace object, or a function for bl and debug).
-const shimPlugin: Plugin = {
+// gets the shape it expects (a namespace object, or a function for bl and debug). `clientCopy`:
+// the plugin of the wire-client.js build, which bundles wire.ts again and stubs `CLIENT_STUBS`.
+const shimPlugin = (clientCopy: boolean): Plugin => ({
   name: 'mqttkit-codec-shims',
   setup(b) {
     // `./topic.js` from a module (or `../utf8.js` from a shim) stays an import of the sibling
@@ -83,6 +127,7 @@ const shimPlugin: Plugin = {
       const target = join(args.resolveDir, args.path);
       const name = basename(target).replace(/\.js$/, '.ts');
       if (dirname(target) !== srcDir || !MODULES.includes(name)) return undefined;
+      if (clientCopy && name === WIRE) return undefined;
       return { path: `./${basename(target)}`, external: true };
     });
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
@@ -120,7 +165,8 @@ const shimPlugin: Plugin = {
         : args.path.endsWith('constants.js')
           ? truthyCodeTables
           : (source: string) => source;
-      return { contents: edit(contents), loader: 'js' };
+      const edited = edit(contents);
+      return { contents: clientCopy ? clientStubs(args.path, edited) : edited, loader: 'js' };
     });
     b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       const shim = SHIMS[args.path] as { file: string; callable?: string };
@@ -133,7 +179,7 @@ const shimPlugin: Plugin = {
       };
     });
   },
-};
+});
 
 /**
  * mqtt-packet's reason-code tables map each allowed code to its name, but its parser only tests
@@ -190,14 +236,14 @@ async function wireManglePattern(): Promise<{ mangle: RegExp; reserve: RegExp }>
 }
 
 const BANNER =
-  "// @mqttkit/codec browser build (scripts/build-browser.ts). wire.js includes mqtt-packet's\n" +
-  '// parser and generator (MIT, https://github.com/mqttjs/mqtt-packet) over src/shims.';
+  '// @mqttkit/codec browser build (scripts/build-browser.ts). wire.js and wire-client.js include\n' +
+  "// mqtt-packet's parser and generator (MIT, https://github.com/mqttjs/mqtt-packet) over src/shims.";
 
 /**
  * esbuild options for the browser build; `write: false` keeps the output in memory (tests).
- * Two builds with the same plugin: every module but wire.ts, then wire.ts alone, whose
- * mqtt-packet-internal property names are mangled (see `wireManglePattern`); mangling stays out
- * of our own modules, whose objects are public API.
+ * Three builds: every module but the two wire modules, then wire.ts and wire-client.ts alone,
+ * whose mqtt-packet-internal property names are mangled (see `wireManglePattern`); mangling
+ * stays out of our own modules, whose objects are public API.
  */
 export async function browserBuildOptions({
   write = true,
@@ -212,18 +258,20 @@ export async function browserBuildOptions({
     target: 'es2022',
     metafile: true,
     logLevel: 'silent',
-    plugins: [shimPlugin],
+    plugins: [shimPlugin(false)],
     banner: { js: BANNER },
   } satisfies BuildOptions;
   const { mangle, reserve } = await wireManglePattern();
+  const wire = { ...common, mangleProps: mangle, reserveProps: reserve };
   return [
-    { ...common, entryPoints: MODULES.filter((f) => f !== WIRE).map((f) => join(srcDir, f)) },
     {
       ...common,
-      entryPoints: [join(srcDir, WIRE)],
-      mangleProps: mangle,
-      reserveProps: reserve,
+      entryPoints: MODULES.filter((f) => f !== WIRE && f !== CLIENT_WIRE).map((f) =>
+        join(srcDir, f),
+      ),
     },
+    { ...wire, entryPoints: [join(srcDir, WIRE)] },
+    { ...wire, entryPoints: [join(srcDir, CLIENT_WIRE)], plugins: [shimPlugin(true)] },
   ];
 }
 

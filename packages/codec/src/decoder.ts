@@ -1,4 +1,8 @@
-import { checkFrame } from './check-frame.js';
+/**
+ * The streaming decoder over a table of per-packet decoders (`decode-*.ts`) and one mqtt-packet
+ * parser. Each entry point passes its own (see `decode.ts` and `client.ts`).
+ */
+import { checkFrame, fromWire, type PacketDecoders } from './check-frame.js';
 import { CodecError, MalformedPacketError, PacketTooLargeError } from './errors.js';
 import { fastDecode } from './fast-decode.js';
 import {
@@ -8,7 +12,7 @@ import {
   PROTOCOL_MAX_PACKET_SIZE,
   type ProtocolVersion,
 } from './packets.js';
-import { createWireParser, fromWire } from './wire.js';
+import type { WireParser } from './wire-model.js';
 
 export interface DecoderOptions {
   protocolVersion: ProtocolVersion;
@@ -44,26 +48,31 @@ function checkSize(n: unknown): number {
   return n;
 }
 
-/**
- * One mqtt-packet parser for every decoder, made on first use. A frame is parsed whole and
- * synchronously (no user code runs inside), so frames of different decoders never interleave,
- * and a parser per connection would cost about 1.7 KB of heap for each idle client.
- */
-let sharedParseWire: ReturnType<typeof createWireParser> | undefined;
+/** What an entry point decodes, and with which parser. */
+export interface DecodeRules {
+  readonly decoders: PacketDecoders;
+  readonly parseWire: WireParser;
+}
 
 /**
- * Creates a streaming decoder. It reads each fixed header itself, refuses a packet larger than
- * `maxPacketSize` before buffering any of its body, then hands exactly one whole frame to
- * mqtt-packet's parser.
- *
- * After the first error the stream cannot be resynchronised (MQTT has no frame markers), so
- * the decoder reports `onError` once and ignores all further input. Packets completed before
- * the error, even in the same chunk, are delivered first.
- *
- * Payloads and binary fields of a packet that arrived inside one chunk are views into that
- * chunk (no copy): do not reuse a chunk's memory after pushing it.
+ * One mqtt-packet parser for every decoder of an entry point, made on first use. A frame is
+ * parsed whole and synchronously (no user code runs inside), so frames of different decoders
+ * never interleave, and a parser per connection would cost about 1.7 KB of heap for each idle
+ * client.
  */
-export function createDecoder(options: DecoderOptions): Decoder {
+export function sharedParser(create: () => WireParser): WireParser {
+  let parse: WireParser | undefined;
+  return (frame, v) => {
+    parse ??= create();
+    return parse(frame, v);
+  };
+}
+
+/**
+ * A streaming decoder of the packets in `rules` (see `createDecoder` in `decode.ts` for what it
+ * promises).
+ */
+export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): Decoder {
   let version = checkVersion(options.protocolVersion);
   let maxSize = checkSize(options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
   const { onPacket, onError } = options;
@@ -113,7 +122,13 @@ export function createDecoder(options: DecoderOptions): Decoder {
     const type = first >> 4;
     let packet: Packet;
     try {
-      const info = checkFrame(type, first & 0x0f, bytes.subarray(bodyStart), version);
+      const info = checkFrame(
+        rules.decoders,
+        type,
+        first & 0x0f,
+        bytes.subarray(bodyStart),
+        version,
+      );
       const fast = fastDecode(bytes, bodyStart, info, version);
       if (fast !== undefined) {
         packet = fast;
@@ -121,13 +136,12 @@ export function createDecoder(options: DecoderOptions): Decoder {
         // 3.15.2.1: AUTH with Remaining Length 0 means Success; mqtt-packet cannot parse it.
         packet = { cmd: 'auth', reasonCode: 0 };
       } else {
-        sharedParseWire ??= createWireParser();
-        const result = sharedParseWire(bytes, version);
+        const result = rules.parseWire(bytes, version);
         if ('error' in result) {
           const message = (result.error as Error)?.message ?? String(result.error);
           throw new MalformedPacketError(`${NAMES[type]}: ${message}`, { cause: result.error });
         }
-        packet = fromWire(result.packet, version, info);
+        packet = fromWire(rules.decoders, type, result.packet, version, info);
       }
     } catch (e) {
       fail(

@@ -1,12 +1,13 @@
 /**
  * The commonest inbound packets built straight from a frame that `checkFrame` accepted, without
  * mqtt-packet's parser: a PUBLISH without properties and a PUBACK, PUBREC, PUBREL or PUBCOMP
- * without properties. The result is the packet the mqtt-packet path (`wire.ts` fromWire) gives
+ * without properties. The result is the packet the mqtt-packet path (`fromWire` in decode-*.ts) gives
  * for the same frame, field for field (`test/fast-decode.test.ts` holds them to that); anything
  * else returns undefined and takes that path.
  */
 import type { FrameInfo } from './check-frame.js';
 import type { Packet, ProtocolVersion, QoS } from './packets.js';
+import { u8 } from './wire-model.js';
 
 type AckCmd = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
 const ACKS: Readonly<Record<number, AckCmd | undefined>> = {
@@ -15,12 +16,6 @@ const ACKS: Readonly<Record<number, AckCmd | undefined>> = {
   6: 'pubrel',
   7: 'pubcomp',
 };
-
-/** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */
-function plain(bytes: Uint8Array): Uint8Array {
-  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype) return bytes;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 export function fastDecode(
   frame: Uint8Array,
@@ -38,7 +33,7 @@ export function fastDecode(
     const packet: Packet = {
       cmd: 'publish',
       topic: plainPublish.topic,
-      payload: plain(frame.subarray(bodyStart + plainPublish.payloadStart)),
+      payload: u8(frame.subarray(bodyStart + plainPublish.payloadStart)),
       qos,
       retain: (first & 0x01) !== 0,
       dup: (first & 0x08) !== 0,

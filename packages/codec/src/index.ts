@@ -1,4 +1,4 @@
-export { createDecoder, type Decoder, type DecoderOptions } from './decoder.js';
+export { createDecoder, type Decoder, type DecoderOptions } from './decode.js';
 export { type EncodeOptions, encode, encodePublishHeader } from './encode.js';
 export {
   CodecError,

@@ -1,288 +1,56 @@
 /// <reference path="./mqtt-packet.d.ts" />
 /**
- * The only module that knows mqtt-packet's object shapes (`messageId`, `granted`, `returnCode`,
- * `nl`/`rap`/`rh`, Buffers). Everything else uses the spec-named model in `packets.ts`.
+ * The only module that imports mqtt-packet: its generator and its parser, over our byte list.
+ * The browser build (scripts/build-browser.ts) bundles mqtt-packet into this module's output;
+ * `wire-client.ts` is the same module for the client entry, with a smaller copy.
  */
 // biome-ignore lint/style/useNodejsImportProtocol: plain 'buffer', which the browser build (scripts/build-browser.ts) replaces with src/shims/buffer.ts.
 import { Buffer } from 'buffer';
 import Parser from 'mqtt-packet/parser.js';
 import writeToStream from 'mqtt-packet/writeToStream.js';
-import type { FrameInfo } from './check-frame.js';
-import type { Packet, ProtocolVersion, QoS, UserProperties } from './packets.js';
+import type { ProtocolVersion } from './packets.js';
 import { BufferList } from './shims/bl.js';
+import type { Props, WirePacket, WireParser } from './wire-model.js';
 
-type Props = Record<string, unknown>;
-
-/** The fields of mqtt-packet's parsed objects that we read. */
-interface WirePacket {
-  cmd: string;
-  messageId?: number;
-  qos?: number;
-  dup?: boolean;
-  retain?: boolean;
-  topic?: string;
-  payload?: Uint8Array;
-  reasonCode?: number;
-  returnCode?: number;
-  sessionPresent?: boolean;
-  granted?: number[];
-  subscriptions?: { topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }[];
-  unsubscriptions?: string[];
-  protocolVersion?: number;
-  clientId?: string;
-  clean?: boolean;
-  keepalive?: number;
-  username?: string;
-  password?: Uint8Array;
-  will?: { topic: string; payload: Uint8Array; qos: number; retain: boolean; properties?: Props };
-  properties?: Props;
-}
+export type { WireParser, WireResult } from './wire-model.js';
 
 /** A Buffer view over the same memory (no copy), as mqtt-packet wants Buffers. */
 function buf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */
-function u8(bytes: Uint8Array): Uint8Array {
-  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype) return bytes;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
+const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
 
-function propsFromWire(w: Props | undefined, user: UserProperties | undefined): Props | undefined {
-  if (!w) return undefined;
-  const out: Props = {};
-  let any = false;
-  for (const key of Object.keys(w)) {
-    const value = w[key];
-    if (value === undefined) continue;
-    any = true;
-    if (key === 'userProperties') {
-      // Replaced by check-frame's own reading (see FrameInfo); keep a placeholder here.
-      if (user) out.userProperties = user;
-    } else if (key === 'subscriptionIdentifier' && Array.isArray(value)) {
-      out[key] = value;
-    } else if (value instanceof Uint8Array) {
-      out[key] = u8(value);
-    } else {
-      out[key] = value;
-    }
-  }
-  return any ? out : undefined;
-}
-
-function withProps<T extends object>(packet: T, props: Props | undefined): T {
-  if (props) (packet as T & { properties?: Props }).properties = props;
-  return packet;
-}
-
-/** Translates one mqtt-packet object (already validated by check-frame) to our model. */
-export function fromWire(w: WirePacket, v: ProtocolVersion, info: FrameInfo): Packet {
-  const props = propsFromWire(w.properties, info.userProperties);
-  switch (w.cmd) {
-    case 'connect': {
-      const p: Packet = {
-        cmd: 'connect',
-        protocolVersion: w.protocolVersion as ProtocolVersion,
-        clientId: w.clientId ?? '',
-        clean: w.clean ?? false,
-        keepalive: w.keepalive ?? 0,
-      };
-      if (w.username !== undefined) p.username = w.username;
-      if (w.password !== undefined) p.password = u8(w.password);
-      if (w.will) {
-        p.will = withProps(
-          {
-            topic: w.will.topic,
-            payload: u8(w.will.payload),
-            qos: w.will.qos as QoS,
-            retain: w.will.retain,
-          },
-          propsFromWire(w.will.properties, info.willUserProperties),
-        );
-      }
-      return withProps(p, props);
-    }
-    case 'connack':
-      return withProps(
-        {
-          cmd: 'connack',
-          sessionPresent: w.sessionPresent ?? false,
-          reasonCode: (v === 5 ? w.reasonCode : w.returnCode) ?? 0,
-        },
-        props,
-      );
-    case 'publish': {
-      const p: Packet = {
-        cmd: 'publish',
-        topic: w.topic ?? '',
-        payload: u8(w.payload ?? new Uint8Array(0)),
-        qos: (w.qos ?? 0) as QoS,
-        retain: w.retain ?? false,
-        dup: w.dup ?? false,
-      };
-      if (p.qos > 0) p.packetId = w.messageId ?? 0;
-      if (props && props.subscriptionIdentifier !== undefined) {
-        const ids = props.subscriptionIdentifier;
-        delete props.subscriptionIdentifier;
-        props.subscriptionIdentifiers = Array.isArray(ids) ? ids : [ids];
-      }
-      return withProps(p, props);
-    }
-    case 'puback':
-    case 'pubrec':
-    case 'pubrel':
-    case 'pubcomp':
-      return withProps(
-        { cmd: w.cmd, packetId: w.messageId ?? 0, reasonCode: w.reasonCode ?? 0 },
-        props,
-      );
-    case 'subscribe':
-      return withProps(
-        {
-          cmd: 'subscribe',
-          packetId: w.messageId ?? 0,
-          subscriptions: (w.subscriptions ?? []).map((s) =>
-            v === 5
-              ? {
-                  topicFilter: s.topic,
-                  qos: s.qos as QoS,
-                  noLocal: s.nl ?? false,
-                  retainAsPublished: s.rap ?? false,
-                  retainHandling: (s.rh ?? 0) as 0 | 1 | 2,
-                }
-              : { topicFilter: s.topic, qos: s.qos as QoS },
-          ),
-        },
-        props,
-      );
-    case 'suback':
-      return withProps(
-        { cmd: 'suback', packetId: w.messageId ?? 0, reasonCodes: w.granted ?? [] },
-        props,
-      );
-    case 'unsubscribe':
-      return withProps(
-        { cmd: 'unsubscribe', packetId: w.messageId ?? 0, topicFilters: w.unsubscriptions ?? [] },
-        props,
-      );
-    case 'unsuback':
-      return withProps(
-        { cmd: 'unsuback', packetId: w.messageId ?? 0, reasonCodes: w.granted ?? [] },
-        props,
-      );
-    case 'pingreq':
-    case 'pingresp':
-      return { cmd: w.cmd };
-    case 'disconnect':
-    case 'auth':
-      return withProps({ cmd: w.cmd, reasonCode: w.reasonCode ?? 0 }, props);
-    default:
-      // Unreachable: check-frame only passes the 15 known types.
-      throw new Error(`mqtt-packet produced unknown cmd ${w.cmd}`);
+function bufferProps(props: Props | undefined): void {
+  if (typeof props !== 'object' || props === null) return;
+  for (const key of Object.keys(props)) {
+    const value = props[key];
+    if (isBytes(value)) props[key] = buf(value);
   }
 }
 
-function propsToWire(p: object | undefined): Props | undefined {
-  if (!p) return undefined;
-  const out: Props = {};
-  let any = false;
-  const record = p as Props;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    if (value === undefined) continue;
-    any = true;
-    if (key === 'subscriptionIdentifiers') out.subscriptionIdentifier = value;
-    else if (value instanceof Uint8Array) out[key] = buf(value);
-    else out[key] = value;
-  }
-  return any ? out : undefined;
+/** The fields of a translated packet (`toWire` in encode-*.ts) that mqtt-packet needs as Buffers. */
+interface BinaryFields {
+  password?: unknown;
+  will?: { payload?: unknown; properties?: Props };
+  properties?: Props;
 }
 
-/** Translates a validated packet to mqtt-packet's shape. */
-export function toWire(p: Packet, v: ProtocolVersion): object {
-  const properties =
-    v === 5
-      ? propsToWire(p.cmd === 'pingreq' || p.cmd === 'pingresp' ? undefined : p.properties)
-      : undefined;
-  switch (p.cmd) {
-    case 'connect':
-      return {
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: v,
-        clientId: p.clientId,
-        clean: p.clean,
-        keepalive: p.keepalive,
-        username: p.username,
-        password: p.password ? buf(p.password) : undefined,
-        will: p.will
-          ? {
-              topic: p.will.topic,
-              payload: buf(p.will.payload),
-              qos: p.will.qos,
-              retain: p.will.retain,
-              properties: v === 5 ? propsToWire(p.will.properties) : undefined,
-            }
-          : undefined,
-        properties,
-      };
-    case 'connack':
-      return v === 5
-        ? { cmd: 'connack', sessionPresent: p.sessionPresent, reasonCode: p.reasonCode, properties }
-        : { cmd: 'connack', sessionPresent: p.sessionPresent, returnCode: p.reasonCode };
-    case 'publish':
-      return {
-        cmd: 'publish',
-        topic: p.topic,
-        // As it is: writeToStream measures and writes any Uint8Array, Buffer or not.
-        payload: p.payload,
-        qos: p.qos,
-        retain: p.retain,
-        dup: p.dup,
-        messageId: p.packetId,
-        properties,
-      };
-    case 'puback':
-    case 'pubrec':
-    case 'pubrel':
-    case 'pubcomp':
-      return { cmd: p.cmd, messageId: p.packetId, reasonCode: p.reasonCode ?? 0, properties };
-    case 'subscribe':
-      return {
-        cmd: 'subscribe',
-        messageId: p.packetId,
-        subscriptions: p.subscriptions.map((s) =>
-          v === 5
-            ? {
-                topic: s.topicFilter,
-                qos: s.qos,
-                nl: s.noLocal ?? false,
-                rap: s.retainAsPublished ?? false,
-                rh: s.retainHandling ?? 0,
-              }
-            : { topic: s.topicFilter, qos: s.qos },
-        ),
-        properties,
-      };
-    case 'suback':
-      return { cmd: 'suback', messageId: p.packetId, granted: p.reasonCodes, properties };
-    case 'unsubscribe':
-      return {
-        cmd: 'unsubscribe',
-        messageId: p.packetId,
-        unsubscriptions: p.topicFilters,
-        properties,
-      };
-    case 'unsuback':
-      return { cmd: 'unsuback', messageId: p.packetId, granted: p.reasonCodes, properties };
-    case 'pingreq':
-    case 'pingresp':
-      return { cmd: p.cmd };
-    case 'disconnect':
-    case 'auth':
-      return { cmd: p.cmd, reasonCode: p.reasonCode ?? 0, properties };
+/**
+ * mqtt-packet tests binary fields with `Buffer.isBuffer`, so those become Buffer views (no copy),
+ * in place: the object is the translation's own. A PUBLISH payload stays as it is (writeToStream
+ * measures and writes any Uint8Array). Anything else is left for mqtt-packet to judge.
+ */
+export function withBuffers(wire: object): object {
+  const w = wire as BinaryFields;
+  bufferProps(w.properties);
+  if (isBytes(w.password)) w.password = buf(w.password);
+  const will = w.will;
+  if (typeof will === 'object' && will !== null) {
+    if (isBytes(will.payload)) will.payload = buf(will.payload);
+    bufferProps(will.properties);
   }
+  return wire;
 }
 
 /**
@@ -332,7 +100,7 @@ class ChunkCollector {
 
 function collect(wire: object, v: ProtocolVersion): ChunkCollector {
   const collector = new ChunkCollector();
-  writeToStream(wire, collector, { protocolVersion: v });
+  writeToStream(withBuffers(wire), collector, { protocolVersion: v });
   return collector;
 }
 
@@ -364,14 +132,12 @@ export function generatePublishHeaderWire(
   return collector.join(last);
 }
 
-export type WireResult = { packet: WirePacket } | { error: unknown };
-
 /**
  * One mqtt-packet parser, fed exactly one whole frame at a time. The frame goes in through our
  * own list (`shims/bl.ts`): its reads index the frame and its slices are views, where bl makes a
  * Buffer slice for every integer it reads. (In the browser build it is the parser's list anyway.)
  */
-export function createWireParser(): (frame: Uint8Array, v: ProtocolVersion) => WireResult {
+export function createWireParser(): WireParser {
   let packet: WirePacket | undefined;
   let error: unknown;
   const list = new BufferList();

@@ -10,18 +10,23 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBrowser, foreignInputs } from '../scripts/build-browser.js';
+import { buildBrowser, foreignInputs, stubOut } from '../scripts/build-browser.js';
+import * as nodeClient from '../src/client.js';
 import * as node from '../src/index.js';
 import * as nodeWire from '../src/wire.js';
 import { packetArb } from './arbitraries.js';
 
 type Codec = typeof node;
 let browser: Codec;
+let browserClient: typeof nodeClient;
 let browserWire: typeof nodeWire;
 let inputs: string[] = [];
 /** Output file name -> the inputs esbuild put into it. */
 let outputs: Record<string, string[]> = {};
+/** Output file name -> the sibling files it imports. */
+let imports: Record<string, string[]> = {};
 let wireSource = '';
+let clientWireSource = '';
 let dir = '';
 
 beforeAll(async () => {
@@ -33,14 +38,22 @@ beforeAll(async () => {
       Object.keys(o.inputs),
     ]),
   );
+  imports = Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([file, o]) => [
+      basename(file),
+      o.imports.map((i) => basename(i.path)),
+    ]),
+  );
   // Written out as they would be in dist/browser/, then imported like any ES module.
   dir = await mkdtemp(join(tmpdir(), 'mqttkit-codec-browser-'));
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }');
   for (const file of result.outputFiles ?? []) {
     await writeFile(join(dir, basename(file.path)), file.contents);
     if (basename(file.path) === 'wire.js') wireSource = file.text;
+    if (basename(file.path) === 'wire-client.js') clientWireSource = file.text;
   }
   browser = (await import(pathToFileURL(join(dir, 'index.js')).href)) as Codec;
+  browserClient = (await import(pathToFileURL(join(dir, 'client.js')).href)) as typeof nodeClient;
   browserWire = (await import(pathToFileURL(join(dir, 'wire.js')).href)) as typeof nodeWire;
 }, 30_000);
 
@@ -86,16 +99,58 @@ describe('browser build', () => {
     expect(joined).toMatch(/node_modules\/mqtt-packet\/writeToStream\.js/);
   });
 
-  it('keeps one file per module, with mqtt-packet and the shims in wire.js only', () => {
+  it('keeps one file per module, with mqtt-packet and the shims in the two wire files only', () => {
     expect(Object.keys(outputs).sort()).toContain('topic.js');
     for (const [file, from] of Object.entries(outputs)) {
       const own = from.filter((i) => i.startsWith('src/') && !i.startsWith('src/shims/'));
-      // Each output is its own module; siblings stay imports, so nothing is duplicated.
-      expect(own, file).toEqual([`src/${file.replace(/\.js$/, '.ts')}`]);
+      // Each output is its own module; siblings stay imports, so nothing is duplicated, except
+      // wire-client.js: the client entry's own copy of wire.ts.
+      const expected = [`src/${file.replace(/\.js$/, '.ts')}`];
+      if (file === 'wire-client.js') expected.unshift('src/wire.ts');
+      expect(own, file).toEqual(expected);
       const thirdParty = from.filter((i) => !i.startsWith('src/') || i.startsWith('src/shims/'));
-      if (file === 'wire.js') expect(thirdParty.length).toBeGreaterThan(5);
-      else expect(thirdParty, file).toEqual([]);
+      if (file === 'wire.js' || file === 'wire-client.js') {
+        expect(thirdParty.length).toBeGreaterThan(5);
+      } else expect(thirdParty, file).toEqual([]);
     }
+  });
+
+  it('keeps the server direction out of the client entry: its graph and its mqtt-packet', () => {
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of imports[file] ?? []) visit(next);
+    };
+    visit('client.js');
+    expect(reached).toContain('wire-client.js');
+    for (const file of [
+      'wire.js',
+      'encode-server-to-client.js',
+      'decode-client-to-server.js',
+      'encode.js',
+      'decode.js',
+      'index.js',
+    ]) {
+      expect(reached, file).not.toContain(file);
+    }
+    // One message from each of mqtt-packet's connack, suback and unsuback generators and its
+    // _parseConnect, _parseSubscribe and _parseUnsubscribe: in wire.js, not in wire-client.js.
+    for (const text of [
+      'Invalid return code',
+      'Invalid qos vector',
+      'Connect flag bit 0 must be 0',
+      'Malformed subscribe, no payload specified',
+      'Malformed unsubscribe, no payload specified',
+    ]) {
+      expect(wireSource).toContain(text);
+      expect(clientWireSource).not.toContain(text);
+    }
+    expect(clientWireSource.split('is not in the @mqttkit/codec/client build').length - 1).toBe(6);
+    // The rest of mqtt-packet is there, with the same edits as wire.js.
+    expect(clientWireSource).toMatch(/var writeNumber = writeNumberGenerated;/);
+    expect(clientWireSource).not.toMatch(/^\s*debug\(/m);
+    expect(clientWireSource).toContain('Invalid subscriptions');
   });
 
   it("starts mqtt-packet's generator without its 65,536-entry number cache, and without debug calls", () => {
@@ -117,6 +172,21 @@ describe('browser build', () => {
     for (const name of ['_parseHeader', '_parseLength', '_parsePayload', '_newPacket']) {
       expect(wireSource).toMatch(new RegExp(`\\b${name}\\(\\)`));
     }
+  });
+
+  it('fails the build when a function to stub has moved or cannot be delimited', () => {
+    const source = 'a\nfunction connack (packet) {\n  if (x) {\n    y()\n  }\n}\nb\n';
+    expect(stubOut('w.js', source, 'function connack (packet) {')).toBe(
+      "a\nfunction connack (packet) {\n  throw new Error('connack is not in the @mqttkit/codec/client build')\n}\nb\n",
+    );
+    expect(() => stubOut('w.js', source, 'function suback (packet) {')).toThrow(/not found once/);
+    expect(() => stubOut('w.js', `${source}${source}`, 'function connack (packet) {')).toThrow(
+      /not found once/,
+    );
+    const unbalanced = 'a\nfunction connack (packet) {\n  if (x) {\n}\n  }\n}\n';
+    expect(() => stubOut('w.js', unbalanced, 'function connack (packet) {')).toThrow(
+      /could not find the end/,
+    );
   });
 
   it('flags a foreign input (the check is not vacuous)', () => {
@@ -181,6 +251,24 @@ describe('browser build', () => {
     }
     // Most mutations are caught, so the comparison covered the error paths.
     expect(errors).toBeGreaterThan(5_000);
+  });
+
+  it('runs the client entry exactly like its Node build', () => {
+    const client = [browserClient, nodeClient];
+    for (const v of [4, 5] as node.ProtocolVersion[]) {
+      fc.assert(
+        fc.property(packetArb(v), (packet) => {
+          const [browserOut, nodeOut] = client.map((c) => encodeWith(c, packet, v));
+          expect(browserOut).toEqual(nodeOut);
+          // Every packet, either direction: what one entry refuses, the other refuses alike.
+          const bytes = node.encode(packet, { protocolVersion: v });
+          const [fromBrowser, fromNode] = client.map((c) => decodeWith(c, [bytes], v));
+          expect(fromBrowser).toEqual(fromNode);
+          expect(fromBrowser.packets.length + fromBrowser.errors.length).toBe(1);
+        }),
+        { numRuns: 500, seed: 0xc0 + v },
+      );
+    }
   });
 
   it('refuses invalid packets to encode with the same errors', () => {

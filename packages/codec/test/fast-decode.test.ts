@@ -5,10 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkFrame } from '../src/check-frame.js';
+import { checkFrame, fromWire } from '../src/check-frame.js';
+import { DECODERS } from '../src/decode.js';
 import { fastDecode } from '../src/fast-decode.js';
 import { encode, type Packet, type ProtocolVersion, type PublishPacket } from '../src/index.js';
-import { createWireParser, fromWire } from '../src/wire.js';
+import { createWireParser } from '../src/wire.js';
 import { packetArb } from './arbitraries.js';
 
 /** Length of the fixed header of a well-formed frame (type byte + Remaining Length). */
@@ -26,7 +27,7 @@ function bothPaths(
   const bodyStart = headerLength(frame);
   let info: ReturnType<typeof checkFrame>;
   try {
-    info = checkFrame(frame[0]! >> 4, frame[0]! & 0x0f, frame.subarray(bodyStart), v);
+    info = checkFrame(DECODERS, frame[0]! >> 4, frame[0]! & 0x0f, frame.subarray(bodyStart), v);
   } catch {
     return undefined;
   }
@@ -34,7 +35,9 @@ function bothPaths(
   if (fast === undefined) return undefined;
   const result = createWireParser()(frame, v);
   const slow =
-    'error' in result ? `error ${String(result.error)}` : fromWire(result.packet, v, info);
+    'error' in result
+      ? `error ${String(result.error)}`
+      : fromWire(DECODERS, frame[0]! >> 4, result.packet, v, info);
   return { fast, slow };
 }
 
@@ -103,7 +106,7 @@ describe('fast decode path', () => {
       properties: { contentType: 'x' },
     };
     const frame = encode(withProps, { protocolVersion: 5 });
-    const info = checkFrame(3, frame[0]! & 0x0f, frame.subarray(2), 5);
+    const info = checkFrame(DECODERS, 3, frame[0]! & 0x0f, frame.subarray(2), 5);
     expect(fastDecode(frame, 2, info, 5)).toBeUndefined();
     const ackWithProps = Uint8Array.from([0x40, 5, 0, 1, 0x10, 1, 0x1f]);
     expect(fastDecode(ackWithProps, 2, {}, 5)).toBeUndefined();

@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import generate from 'mqtt-packet/generate.js';
 import { describe, expect, it } from 'vitest';
+import { ENCODERS } from '../src/encode.js';
+import { toWire } from '../src/encoder.js';
 import {
   encode,
   encodePublishHeader,
@@ -13,7 +15,7 @@ import {
   type PublishPacket,
 } from '../src/index.js';
 import { publishBytes } from '../src/publish-bytes.js';
-import { toWire } from '../src/wire.js';
+import { withBuffers } from '../src/wire.js';
 import { topicName } from './arbitraries.js';
 
 const payloadLength = fc.oneof(
@@ -59,7 +61,7 @@ const publishArb = (v: ProtocolVersion): fc.Arbitrary<PublishPacket> =>
     });
 
 function reference(p: PublishPacket, v: ProtocolVersion): Buffer {
-  const wire = toWire(p, v) as { payload: Uint8Array };
+  const wire = withBuffers(toWire(ENCODERS, p, v)) as { payload: Uint8Array };
   const payload = Buffer.from(wire.payload.buffer, wire.payload.byteOffset, wire.payload.length);
   return Buffer.from(generate({ ...wire, payload }, { protocolVersion: v }));
 }

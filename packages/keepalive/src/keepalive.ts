@@ -88,120 +88,120 @@ export function createKeepalive(options: KeepaliveOptions): Keepalive {
 }
 
 class KeepaliveEngine implements Keepalive {
-  private readonly scheduler: Scheduler;
-  private readonly sendPing: () => void;
-  private readonly onDead: (reason: DeadReason) => void;
-  private readonly pingTimeoutFixed: boolean;
-  private keepaliveMs: number;
-  private pingTimeoutMs: number;
-  private state: KeepaliveState = 'stopped';
-  private started = false;
+  readonly #scheduler: Scheduler;
+  readonly #sendPing: () => void;
+  readonly #onDead: (reason: DeadReason) => void;
+  readonly #pingTimeoutFixed: boolean;
+  #keepaliveMs: number;
+  #pingTimeoutMs: number;
+  #state: KeepaliveState = 'stopped';
+  #started = false;
   // Activity timestamps on the scheduler's clock. The hot path only writes these two.
-  private lastSentAt = Number.NEGATIVE_INFINITY;
-  private lastReceivedAt = Number.NEGATIVE_INFINITY;
-  private pingOutstanding = false;
-  private pingSentAt = Number.NEGATIVE_INFINITY;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #lastReceivedAt = Number.NEGATIVE_INFINITY;
+  #pingOutstanding = false;
+  #pingSentAt = Number.NEGATIVE_INFINITY;
   // When a late check found the outstanding PINGREQ, the deadline it granted: wake-up +
   // pingTimeoutMs. -Infinity while the current PINGREQ (if any) has had no grace.
-  private graceUntil = Number.NEGATIVE_INFINITY;
+  #graceUntil = Number.NEGATIVE_INFINITY;
   // The deadline passed at the last check, which yielded once before the verdict.
-  private verdictDue = false;
+  #verdictDue = false;
   // Survives stop()/start(): two PINGREQs are never closer than one keepalive, even across a
   // reconnect (a broker may throttle pings per client id, peer-failures.md item 3).
-  private lastPingAt = Number.NEGATIVE_INFINITY;
-  private pingsSent = 0;
-  private pongsReceived = 0;
-  private lastRttMs: number | undefined = undefined;
-  private lateWakeups = 0;
-  private cancelTimer: (() => void) | undefined = undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
-  // When the armed check should run: `timerAt`, or the arming time if that was already past
+  #lastPingAt = Number.NEGATIVE_INFINITY;
+  #pingsSent = 0;
+  #pongsReceived = 0;
+  #lastRttMs: number | undefined = undefined;
+  #lateWakeups = 0;
+  #cancelTimer: (() => void) | undefined = undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  // When the armed check should run: `#timerAt`, or the arming time if that was already past
   // ("as soon as possible"). A check running well after this means the engine was asleep.
-  private timerDueAt = Number.POSITIVE_INFINITY;
-  private readonly onTimer: () => void;
+  #timerDueAt = Number.POSITIVE_INFINITY;
+  readonly #onTimer: () => void;
 
   constructor(options: KeepaliveOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('createKeepalive: options object required');
     }
-    this.keepaliveMs = checkDuration('keepaliveMs', options.keepaliveMs, 0);
-    this.pingTimeoutFixed = options.pingTimeoutMs !== undefined;
-    this.pingTimeoutMs =
+    this.#keepaliveMs = checkDuration('keepaliveMs', options.keepaliveMs, 0);
+    this.#pingTimeoutFixed = options.pingTimeoutMs !== undefined;
+    this.#pingTimeoutMs =
       options.pingTimeoutMs === undefined
-        ? defaultPingTimeoutMs(this.keepaliveMs)
+        ? defaultPingTimeoutMs(this.#keepaliveMs)
         : checkDuration('pingTimeoutMs', options.pingTimeoutMs, 1);
-    this.sendPing = checkCallback('sendPing', options.sendPing);
-    this.onDead = checkCallback('onDead', options.onDead);
-    this.scheduler = options.scheduler ?? realScheduler;
-    if (typeof this.scheduler.now !== 'function' || typeof this.scheduler.at !== 'function') {
+    this.#sendPing = checkCallback('sendPing', options.sendPing);
+    this.#onDead = checkCallback('onDead', options.onDead);
+    this.#scheduler = options.scheduler ?? realScheduler;
+    if (typeof this.#scheduler.now !== 'function' || typeof this.#scheduler.at !== 'function') {
       throw new TypeError('createKeepalive: scheduler must have now() and at()');
     }
-    this.onTimer = () => this.check();
+    this.#onTimer = () => this.#check();
   }
 
   packetSent(): void {
-    this.lastSentAt = this.scheduler.now();
+    this.#lastSentAt = this.#scheduler.now();
   }
 
   packetReceived(): void {
-    this.lastReceivedAt = this.scheduler.now();
+    this.#lastReceivedAt = this.#scheduler.now();
   }
 
   pingAnswered(): void {
-    const now = this.scheduler.now();
-    this.lastReceivedAt = now;
+    const now = this.#scheduler.now();
+    this.#lastReceivedAt = now;
     // An unsolicited PINGRESP (none outstanding, or from before stop()) is only a sign of life.
-    if (this.state !== 'running' || !this.pingOutstanding) return;
-    this.pingOutstanding = false;
-    this.pongsReceived++;
-    this.lastRttMs = now - this.pingSentAt;
+    if (this.#state !== 'running' || !this.#pingOutstanding) return;
+    this.#pingOutstanding = false;
+    this.#pongsReceived++;
+    this.#lastRttMs = now - this.#pingSentAt;
     // The armed check was the dead-link deadline; the next PINGREQ may be due sooner than that
     // when pingTimeoutMs > keepaliveMs.
-    if (this.keepaliveMs > 0) {
-      const due = this.pingDueAt();
-      if (due < this.timerAt) this.arm(due);
+    if (this.#keepaliveMs > 0) {
+      const due = this.#pingDueAt();
+      if (due < this.#timerAt) this.#arm(due);
     }
   }
 
   start(): void {
-    if (this.state === 'running') return;
-    const now = this.scheduler.now();
-    this.state = 'running';
-    this.started = true;
+    if (this.#state === 'running') return;
+    const now = this.#scheduler.now();
+    this.#state = 'running';
+    this.#started = true;
     // The CONNECT/CONNACK exchange that precedes start() is the last traffic both ways.
-    this.lastSentAt = now;
-    this.lastReceivedAt = now;
-    this.pingOutstanding = false;
-    this.graceUntil = Number.NEGATIVE_INFINITY;
-    this.verdictDue = false;
-    this.reschedule();
+    this.#lastSentAt = now;
+    this.#lastReceivedAt = now;
+    this.#pingOutstanding = false;
+    this.#graceUntil = Number.NEGATIVE_INFINITY;
+    this.#verdictDue = false;
+    this.#reschedule();
   }
 
   stop(): void {
-    this.state = 'stopped';
+    this.#state = 'stopped';
     // A PINGREQ written on the old connection can never be answered on the next one.
-    this.pingOutstanding = false;
-    this.disarm();
+    this.#pingOutstanding = false;
+    this.#disarm();
   }
 
   setKeepalive(keepaliveMs: number): void {
-    this.keepaliveMs = checkDuration('keepaliveMs', keepaliveMs, 0);
-    if (!this.pingTimeoutFixed) this.pingTimeoutMs = defaultPingTimeoutMs(this.keepaliveMs);
-    if (this.state === 'running') this.reschedule();
+    this.#keepaliveMs = checkDuration('keepaliveMs', keepaliveMs, 0);
+    if (!this.#pingTimeoutFixed) this.#pingTimeoutMs = defaultPingTimeoutMs(this.#keepaliveMs);
+    if (this.#state === 'running') this.#reschedule();
   }
 
   stats(): KeepaliveStats {
     return {
-      state: this.state,
-      keepaliveMs: this.keepaliveMs,
-      pingTimeoutMs: this.pingTimeoutMs,
-      pingsSent: this.pingsSent,
-      pongsReceived: this.pongsReceived,
-      lastRttMs: this.lastRttMs,
-      pingOutstanding: this.pingOutstanding,
-      lastSentAt: this.started ? this.lastSentAt : undefined,
-      lastReceivedAt: this.started ? this.lastReceivedAt : undefined,
-      lateWakeups: this.lateWakeups,
+      state: this.#state,
+      keepaliveMs: this.#keepaliveMs,
+      pingTimeoutMs: this.#pingTimeoutMs,
+      pingsSent: this.#pingsSent,
+      pongsReceived: this.#pongsReceived,
+      lastRttMs: this.#lastRttMs,
+      pingOutstanding: this.#pingOutstanding,
+      lastSentAt: this.#started ? this.#lastSentAt : undefined,
+      lastReceivedAt: this.#started ? this.#lastReceivedAt : undefined,
+      lateWakeups: this.#lateWakeups,
     };
   }
 
@@ -211,113 +211,113 @@ class KeepaliveEngine implements Keepalive {
    * due: sending alone proves nothing about a half-open link. Never sooner than one keepalive
    * after the previous PINGREQ, whatever the timers did.
    */
-  private pingDueAt(): number {
-    const quietSince = Math.min(this.lastSentAt, this.lastReceivedAt);
-    return Math.max(quietSince, this.lastPingAt) + this.keepaliveMs;
+  #pingDueAt(): number {
+    const quietSince = Math.min(this.#lastSentAt, this.#lastReceivedAt);
+    return Math.max(quietSince, this.#lastPingAt) + this.#keepaliveMs;
   }
 
   /**
    * When the link counts as dead while a PINGREQ is outstanding. [MQTT-3.12.4-1]: the server
    * must answer every PINGREQ. Since a PINGREQ is always sent by `lastReceivedAt + keepaliveMs`,
    * the second term decides whenever the first one would not, as long as checks run on time.
-   * The third is the grace a late check gave (see `check()`).
+   * The third is the grace a late check gave (see `#check()`).
    */
-  private deadlineAt(): number {
+  #deadlineAt(): number {
     return Math.max(
-      this.pingSentAt + this.pingTimeoutMs,
-      this.lastReceivedAt + this.keepaliveMs + this.pingTimeoutMs,
-      this.graceUntil,
+      this.#pingSentAt + this.#pingTimeoutMs,
+      this.#lastReceivedAt + this.#keepaliveMs + this.#pingTimeoutMs,
+      this.#graceUntil,
     );
   }
 
   /** Runs on the scheduler. Activity calls moved times later since it was armed: re-decide. */
-  private check(): void {
-    const dueAt = this.timerDueAt;
-    this.cancelTimer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    this.timerDueAt = Number.POSITIVE_INFINITY;
-    if (this.state !== 'running' || this.keepaliveMs === 0) return;
-    const now = this.scheduler.now();
-    const asleep = now - dueAt > lateSlackMs(this.pingTimeoutMs);
-    if (asleep) this.lateWakeups++;
-    if (this.pingOutstanding) {
+  #check(): void {
+    const dueAt = this.#timerDueAt;
+    this.#cancelTimer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#timerDueAt = Number.POSITIVE_INFINITY;
+    if (this.#state !== 'running' || this.#keepaliveMs === 0) return;
+    const now = this.#scheduler.now();
+    const asleep = now - dueAt > lateSlackMs(this.#pingTimeoutMs);
+    if (asleep) this.#lateWakeups++;
+    if (this.#pingOutstanding) {
       // The engine was asleep, so it did not watch the PINGREQ's window: its PINGRESP may be
       // waiting, unread, behind this very callback (a thawed page or process runs its overdue
       // timers before its queued network events). Judge after a ping timeout of being awake.
       // Once per PINGREQ: a host whose every check is late (a tab throttled to one wake-up a
       // minute) must still detect a dead link, at the next check. No second PINGREQ is sent:
       // if the link is alive, the answer to the first one is already on its way or queued.
-      if (asleep && this.graceUntil === Number.NEGATIVE_INFINITY) {
-        this.graceUntil = now + this.pingTimeoutMs;
+      if (asleep && this.#graceUntil === Number.NEGATIVE_INFINITY) {
+        this.#graceUntil = now + this.#pingTimeoutMs;
       }
-      const deadline = this.deadlineAt();
+      const deadline = this.#deadlineAt();
       if (now < deadline) {
-        this.verdictDue = false;
-        this.arm(deadline);
-      } else if (!this.verdictDue) {
+        this.#verdictDue = false;
+        this.#arm(deadline);
+      } else if (!this.#verdictDue) {
         // Yield once before the verdict: what the host received while this callback waited
         // behind a busy or thawing event loop is read first (Node runs I/O callbacks between
         // two timer phases). It costs a zero-delay timer: about 1 ms on host timers.
-        this.verdictDue = true;
-        this.arm(now);
+        this.#verdictDue = true;
+        this.#arm(now);
       } else {
-        this.die(now);
+        this.#die(now);
       }
       return;
     }
-    const due = this.pingDueAt();
+    const due = this.#pingDueAt();
     if (now < due) {
-      this.arm(due);
+      this.#arm(due);
       return;
     }
     // A PINGREQ sent on a late wake-up is given pingTimeoutMs from now by deadlineAt() already.
-    this.pingOutstanding = true;
-    this.graceUntil = Number.NEGATIVE_INFINITY;
-    this.verdictDue = false;
-    this.pingSentAt = now;
-    this.lastPingAt = now;
-    this.lastSentAt = now;
-    this.pingsSent++;
+    this.#pingOutstanding = true;
+    this.#graceUntil = Number.NEGATIVE_INFINITY;
+    this.#verdictDue = false;
+    this.#pingSentAt = now;
+    this.#lastPingAt = now;
+    this.#lastSentAt = now;
+    this.#pingsSent++;
     // State first, callback last: sendPing may call stop(), start() or anything else.
-    this.arm(this.deadlineAt());
-    this.sendPing();
+    this.#arm(this.#deadlineAt());
+    this.#sendPing();
   }
 
-  private die(now: number): void {
+  #die(now: number): void {
     const reason: PingTimeoutReason = {
       type: 'ping-timeout',
-      keepaliveMs: this.keepaliveMs,
-      pingTimeoutMs: this.pingTimeoutMs,
-      lastReceivedAt: this.lastReceivedAt,
-      pingSentAt: this.pingSentAt,
+      keepaliveMs: this.#keepaliveMs,
+      pingTimeoutMs: this.#pingTimeoutMs,
+      lastReceivedAt: this.#lastReceivedAt,
+      pingSentAt: this.#pingSentAt,
       detectedAt: now,
-      silentMs: now - this.lastReceivedAt,
+      silentMs: now - this.#lastReceivedAt,
     };
-    this.state = 'dead';
-    this.pingOutstanding = false;
-    this.disarm();
-    this.onDead(reason);
+    this.#state = 'dead';
+    this.#pingOutstanding = false;
+    this.#disarm();
+    this.#onDead(reason);
   }
 
-  private reschedule(): void {
-    if (this.keepaliveMs === 0) {
-      this.disarm();
+  #reschedule(): void {
+    if (this.#keepaliveMs === 0) {
+      this.#disarm();
       return;
     }
-    this.arm(this.pingOutstanding ? this.deadlineAt() : this.pingDueAt());
+    this.#arm(this.#pingOutstanding ? this.#deadlineAt() : this.#pingDueAt());
   }
 
-  private arm(timeMs: number): void {
-    this.cancelTimer?.();
-    this.timerAt = timeMs;
-    this.timerDueAt = Math.max(timeMs, this.scheduler.now());
-    this.cancelTimer = this.scheduler.at(timeMs, this.onTimer);
+  #arm(timeMs: number): void {
+    this.#cancelTimer?.();
+    this.#timerAt = timeMs;
+    this.#timerDueAt = Math.max(timeMs, this.#scheduler.now());
+    this.#cancelTimer = this.#scheduler.at(timeMs, this.#onTimer);
   }
 
-  private disarm(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    this.timerDueAt = Number.POSITIVE_INFINITY;
+  #disarm(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#timerDueAt = Number.POSITIVE_INFINITY;
   }
 }

@@ -32,11 +32,9 @@ export {
   CONNACK_V4_RULES,
   CONNACK_V5_RULES,
   DISCONNECT_V5_RULES,
-  isTransient,
   type ReasonCodeRule,
-  type ReconnectPolicy,
-  shouldReconnect,
-} from './reconnect.js';
+} from './reason-codes.js';
+export { isTransient, type ReconnectPolicy, shouldReconnect } from './reconnect.js';
 export type { ConnectOptions, ConnectSettings } from './settings.js';
 export {
   type AwaitingConnackState,
@@ -54,5 +52,5 @@ export {
   type StateType,
 } from './states.js';
 export type { Step } from './steps.js';
-export { type Rule, TRANSITION_TABLE, type TransitionTable } from './table.js';
 export { type TransitionResult, transition } from './transition.js';
+export { type Rule, TRANSITION_TABLE, type TransitionTable } from './transition-table.js';

@@ -27,85 +27,27 @@ export interface ReconnectPolicy {
   readonly retryRefusals?: boolean;
 }
 
-export interface ReasonCodeRule {
-  readonly code: number;
-  readonly name: string;
-  readonly reconnect: boolean;
-}
+// The codes after which the machine does not reconnect: retrying would be refused the same way,
+// or would fight an operator's decision. Every other code reconnects, named or not. Their names
+// are in reason-codes.ts, which the README's tables are generated from.
 
-/** MQTT 5 CONNACK failure reason codes (section 3.2.2.2). */
-export const CONNACK_V5_RULES: readonly ReasonCodeRule[] = [
-  { code: 0x80, name: 'Unspecified error', reconnect: true },
-  { code: 0x81, name: 'Malformed Packet', reconnect: false },
-  { code: 0x82, name: 'Protocol Error', reconnect: false },
-  { code: 0x83, name: 'Implementation specific error', reconnect: true },
-  { code: 0x84, name: 'Unsupported Protocol Version', reconnect: false },
-  { code: 0x85, name: 'Client Identifier not valid', reconnect: false },
-  { code: 0x86, name: 'Bad User Name or Password', reconnect: false },
-  { code: 0x87, name: 'Not authorized', reconnect: false },
-  { code: 0x88, name: 'Server unavailable', reconnect: true },
-  { code: 0x89, name: 'Server busy', reconnect: true },
-  { code: 0x8a, name: 'Banned', reconnect: false },
-  { code: 0x8c, name: 'Bad authentication method', reconnect: false },
-  { code: 0x90, name: 'Topic Name invalid', reconnect: false },
-  { code: 0x95, name: 'Packet too large', reconnect: false },
-  { code: 0x97, name: 'Quota exceeded', reconnect: true },
-  { code: 0x99, name: 'Payload format invalid', reconnect: false },
-  { code: 0x9a, name: 'Retain not supported', reconnect: false },
-  { code: 0x9b, name: 'QoS not supported', reconnect: false },
-  { code: 0x9c, name: 'Use another server', reconnect: true },
-  { code: 0x9d, name: 'Server moved', reconnect: true },
-  { code: 0x9f, name: 'Connection rate exceeded', reconnect: true },
+/** MQTT 5 CONNACK failure reason codes (section 3.2.2.2) that are permanent. */
+export const CONNACK_V5_PERMANENT: readonly number[] = [
+  0x81, 0x82, 0x84, 0x85, 0x86, 0x87, 0x8a, 0x8c, 0x90, 0x95, 0x99, 0x9a, 0x9b,
 ];
 
-/** MQTT 3.1.1 CONNACK return codes 1-5 (section 3.2.2.3). */
-export const CONNACK_V4_RULES: readonly ReasonCodeRule[] = [
-  { code: 1, name: 'Unacceptable protocol version', reconnect: false },
-  { code: 2, name: 'Identifier rejected', reconnect: false },
-  { code: 3, name: 'Server unavailable', reconnect: true },
-  { code: 4, name: 'Bad user name or password', reconnect: false },
-  { code: 5, name: 'Not authorized', reconnect: false },
-];
+/** MQTT 3.1.1 CONNACK return codes (section 3.2.2.3) that are permanent: all but 3, unavailable. */
+export const CONNACK_V4_PERMANENT: readonly number[] = [1, 2, 4, 5];
 
-/** MQTT 5 DISCONNECT reason codes a broker may send (section 3.14.2.1). */
-export const DISCONNECT_V5_RULES: readonly ReasonCodeRule[] = [
-  { code: 0x00, name: 'Normal disconnection', reconnect: true },
-  { code: 0x80, name: 'Unspecified error', reconnect: true },
-  { code: 0x81, name: 'Malformed Packet', reconnect: false },
-  { code: 0x82, name: 'Protocol Error', reconnect: false },
-  { code: 0x83, name: 'Implementation specific error', reconnect: true },
-  { code: 0x87, name: 'Not authorized', reconnect: false },
-  { code: 0x89, name: 'Server busy', reconnect: true },
-  { code: 0x8b, name: 'Server shutting down', reconnect: true },
-  { code: 0x8d, name: 'Keep Alive timeout', reconnect: true },
-  // Another connection took our Client Identifier: reconnecting would take it back and the two
-  // clients would evict each other forever.
-  { code: 0x8e, name: 'Session taken over', reconnect: false },
-  { code: 0x8f, name: 'Topic Filter invalid', reconnect: false },
-  { code: 0x90, name: 'Topic Name invalid', reconnect: false },
-  { code: 0x93, name: 'Receive Maximum exceeded', reconnect: false },
-  { code: 0x94, name: 'Topic Alias invalid', reconnect: false },
-  { code: 0x95, name: 'Packet too large', reconnect: false },
-  { code: 0x96, name: 'Message rate too high', reconnect: true },
-  { code: 0x97, name: 'Quota exceeded', reconnect: true },
-  // An operator disconnected this client on purpose.
-  { code: 0x98, name: 'Administrative action', reconnect: false },
-  { code: 0x99, name: 'Payload format invalid', reconnect: false },
-  { code: 0x9a, name: 'Retain not supported', reconnect: false },
-  { code: 0x9b, name: 'QoS not supported', reconnect: false },
-  { code: 0x9c, name: 'Use another server', reconnect: true },
-  { code: 0x9d, name: 'Server moved', reconnect: true },
-  { code: 0x9e, name: 'Shared Subscriptions not supported', reconnect: false },
-  { code: 0x9f, name: 'Connection rate exceeded', reconnect: true },
-  { code: 0xa0, name: 'Maximum connect time', reconnect: true },
-  { code: 0xa1, name: 'Subscription Identifiers not supported', reconnect: false },
-  { code: 0xa2, name: 'Wildcard Subscriptions not supported', reconnect: false },
+/** MQTT 5 DISCONNECT reason codes a broker may send (section 3.14.2.1) that are permanent. */
+export const DISCONNECT_V5_PERMANENT: readonly number[] = [
+  0x81, 0x82, 0x87,
+  // 0x8E Session taken over: another connection took our Client Identifier; reconnecting would
+  // take it back and the two clients would evict each other forever.
+  0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95,
+  // 0x98 Administrative action: an operator disconnected this client on purpose.
+  0x98, 0x99, 0x9a, 0x9b, 0x9e, 0xa1, 0xa2,
 ];
-
-function lookup(rules: readonly ReasonCodeRule[], code: number): boolean {
-  const rule = rules.find((r) => r.code === code);
-  return rule === undefined ? true : rule.reconnect;
-}
 
 /**
  * Whether the cause alone is transient (worth a reconnect), ignoring the policy and attempt count.
@@ -122,10 +64,9 @@ export function isTransient(cause: CloseCause): boolean {
     case 'connect-timeout':
       return true;
     case 'broker-disconnect':
-      return lookup(DISCONNECT_V5_RULES, cause.reasonCode);
+      return !DISCONNECT_V5_PERMANENT.includes(cause.reasonCode);
     case 'connack-refused':
-      return lookup(
-        cause.protocolVersion === 5 ? CONNACK_V5_RULES : CONNACK_V4_RULES,
+      return !(cause.protocolVersion === 5 ? CONNACK_V5_PERMANENT : CONNACK_V4_PERMANENT).includes(
         cause.reasonCode,
       );
     case 'protocol-violation':

@@ -10,7 +10,7 @@ import {
   withDecision,
 } from './close-reason.js';
 import type { ClientEvent, Effect } from './effects.js';
-import type { EndEvent } from './events.js';
+import type { EndEvent, TransportClosedEvent } from './events.js';
 import { shouldReconnect } from './reconnect.js';
 import type { ConnectSettings } from './settings.js';
 import type {
@@ -113,11 +113,17 @@ export function afterTransportClosed(
 }
 
 /** The transport closed by itself while we still used it. */
-export function linkLost(from: LinkState, error: unknown, retryable = true): Step {
+export function linkLost(from: LinkState, event: TransportClosedEvent): Step {
+  const { error } = event;
   const cause: CloseCause =
     error === undefined
       ? { type: 'transport-closed', initiator: 'network' }
-      : { type: 'transport-error', initiator: 'network', error, retryable };
+      : {
+          type: 'transport-error',
+          initiator: 'network',
+          error,
+          retryable: event.retryable !== false,
+        };
   return afterTransportClosed(from, cause, planNext(cause, from.settings, attemptOf(from)));
 }
 

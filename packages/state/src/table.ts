@@ -1,18 +1,33 @@
 /**
- * The transition table: for every state and every event, what happens. `apply` rules name the
- * states they can lead to (rendered into the README diagram) and the handler computing the step;
- * `ignore` rules are expected races and repeated calls; `reject` rules are events that cannot
- * happen while the runner keeps its contract. No (state, event) pair is left undefined.
+ * The rules `transition` runs: for every state and every event, what happens. `apply` rules compute
+ * the step; `ignore` rules are expected races and repeated calls; `reject` rules are events that
+ * cannot happen while the runner keeps its contract. No (state, event) pair is left undefined.
+ * `TRANSITION_TABLE` (transition-table.ts) publishes these rules with what each applied one is
+ * for, the README's diagram and matrix; that text stays out of this module so that apps running
+ * the machine do not ship it.
  */
 import { type CloseCause, withDecision } from './close-reason.js';
-import type { ConnectEvent, EventOf, EventType } from './events.js';
+import type {
+  BrokerDisconnectEvent,
+  ConnectEvent,
+  EventOf,
+  EventType,
+  ProtocolViolationEvent,
+} from './events.js';
 import { normalizeSettings } from './settings.js';
-import type { StateOf, StateType } from './states.js';
+import type {
+  AwaitingConnackState,
+  ConnectedState,
+  ReconnectWaitState,
+  StateOf,
+  StateType,
+} from './states.js';
 import {
   afterTransportClosed,
   applied,
   endLink,
   ignored,
+  type LinkState,
   linkLost,
   localEnd,
   protocolViolation,
@@ -20,21 +35,12 @@ import {
   startClosing,
 } from './steps.js';
 
-export type Rule<S extends StateType, E extends EventType> =
+export type RunRule<S extends StateType, E extends EventType> =
   | { readonly kind: 'ignore'; readonly why: string }
   | { readonly kind: 'reject'; readonly why: string }
-  | {
-      readonly kind: 'apply';
-      /** Every state type the handler can return (its own type for a self-transition). */
-      readonly to: readonly StateType[];
-      /** One line for the README. */
-      readonly note: string;
-      readonly run: (state: StateOf<S>, event: EventOf<E>) => Step;
-    };
+  | { readonly kind: 'apply'; readonly run: (state: StateOf<S>, event: EventOf<E>) => Step };
 
-export type TransitionTable = {
-  readonly [S in StateType]: { readonly [E in EventType]: Rule<S, E> };
-};
+type Rules = { readonly [S in StateType]: { readonly [E in EventType]: RunRule<S, E> } };
 
 const ignore = (why: string) => ({ kind: 'ignore', why }) as const;
 const reject = (why: string) => ({ kind: 'reject', why }) as const;
@@ -46,20 +52,53 @@ const LATE_PACKET = ignore('the transport is closing; packets still in its buffe
 const STALE_TIMER = ignore('the timer was cleared on the way out; a late fire is harmless');
 const NEVER_STARTED = reject('no timer was ever started');
 
-function start(event: ConnectEvent): Step {
-  return applied({
-    type: 'connecting',
-    settings: normalizeSettings(event),
-    attempt: 0,
-    serverIndex: 0,
-  });
-}
+// Applied rules that several states share.
+const START = {
+  kind: 'apply',
+  run: (_s: unknown, e: ConnectEvent) =>
+    applied({ type: 'connecting', settings: normalizeSettings(e), attempt: 0, serverIndex: 0 }),
+} as const;
+const END_LINK = { kind: 'apply', run: endLink } as const;
+const ABORT_LINK = {
+  kind: 'apply',
+  run: (s: LinkState) => startClosing(s, { type: 'aborted', initiator: 'local' }, true),
+} as const;
+const LINK_LOST = { kind: 'apply', run: linkLost } as const;
+const CONNECT_TIMEOUT = {
+  kind: 'apply',
+  run: (s: LinkState) => startClosing(s, { type: 'connect-timeout', initiator: 'network' }, true),
+} as const;
+// [MQTT-3.14.0-1] forbids a server DISCONNECT before CONNACK; there too we report the broker's
+// reason code, which says more than "protocol error". [MQTT-3.14.4-2]: the broker closes after its
+// DISCONNECT; the client must not answer with a DISCONNECT of its own.
+const BROKER_DISCONNECT = {
+  kind: 'apply',
+  run: (s: LinkState, e: BrokerDisconnectEvent) => startClosing(s, brokerCause(e), false),
+} as const;
+const PROTOCOL_VIOLATION = {
+  kind: 'apply',
+  run: (s: AwaitingConnackState | ConnectedState, e: ProtocolViolationEvent) =>
+    protocolViolation(s, e.reasonCode, e.message),
+} as const;
+const SECOND_CONNACK = {
+  kind: 'apply',
+  run: (s: ConnectedState) =>
+    protocolViolation(s, 0x82, 'a second CONNACK is a protocol error [MQTT-3.2.0-2]'),
+} as const;
+const RETRY = {
+  kind: 'apply',
+  run: (s: ReconnectWaitState) =>
+    applied({
+      type: 'connecting',
+      settings: s.settings,
+      attempt: s.attempt,
+      serverIndex: s.serverIndex,
+    }),
+} as const;
 
-const SECOND_CONNACK = 'a second CONNACK is a protocol error [MQTT-3.2.0-2]';
-
-export const TRANSITION_TABLE: TransitionTable = {
+export const RULES = {
   idle: {
-    connect: { kind: 'apply', to: ['connecting'], note: 'open server 0', run: (_s, e) => start(e) },
+    connect: START,
     end: ignore('nothing to end'),
     abort: ignore('nothing to abort'),
     transportOpened: NO_TRANSPORT,
@@ -75,22 +114,10 @@ export const TRANSITION_TABLE: TransitionTable = {
 
   connecting: {
     connect: ignore('already connecting'),
-    end: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close the opening transport',
-      run: (s, e) => endLink(s, e),
-    },
-    abort: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close the opening transport',
-      run: (s) => startClosing(s, { type: 'aborted', initiator: 'local' }, true),
-    },
+    end: END_LINK,
+    abort: ABORT_LINK,
     transportOpened: {
       kind: 'apply',
-      to: ['awaitingConnack'],
-      note: 'send CONNECT',
       run: (s) =>
         applied(
           {
@@ -102,51 +129,24 @@ export const TRANSITION_TABLE: TransitionTable = {
           [{ type: 'sendConnect' }],
         ),
     },
-    transportClosed: {
-      kind: 'apply',
-      to: ['reconnectWait', 'closed'],
-      note: 'the open failed',
-      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
-    },
+    transportClosed: LINK_LOST,
     connackAccepted: NOT_OPEN,
     connackRefused: NOT_OPEN,
     brokerDisconnect: NOT_OPEN,
     protocolViolation: NOT_OPEN,
     keepaliveDead: STALE_TIMER,
-    connectTimeout: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'abort the open',
-      run: (s) => startClosing(s, { type: 'connect-timeout', initiator: 'network' }, true),
-    },
+    connectTimeout: CONNECT_TIMEOUT,
     reconnectTimer: STALE_TIMER,
   },
 
   awaitingConnack: {
     connect: ignore('already connecting'),
-    end: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'DISCONNECT (unless forced), close',
-      run: (s, e) => endLink(s, e),
-    },
-    abort: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close',
-      run: (s) => startClosing(s, { type: 'aborted', initiator: 'local' }, true),
-    },
+    end: END_LINK,
+    abort: ABORT_LINK,
     transportOpened: ALREADY_OPEN,
-    transportClosed: {
-      kind: 'apply',
-      to: ['reconnectWait', 'closed'],
-      note: 'closed before CONNACK',
-      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
-    },
+    transportClosed: LINK_LOST,
     connackAccepted: {
       kind: 'apply',
-      to: ['connected'],
-      note: 'start keepalive, flush the queue',
       run: (s, e) =>
         applied(
           {
@@ -168,8 +168,6 @@ export const TRANSITION_TABLE: TransitionTable = {
     },
     connackRefused: {
       kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close (the broker closes too)',
       // [MQTT-3.2.2-5] (3.1.1) / MQTT 5 3.2.2.2: after a refusing CONNACK the server closes the
       // connection; we close our side without a DISCONNECT.
       run: (s, e) =>
@@ -184,76 +182,25 @@ export const TRANSITION_TABLE: TransitionTable = {
           false,
         ),
     },
-    brokerDisconnect: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close',
-      // [MQTT-3.14.0-1] forbids a server DISCONNECT before CONNACK; we still report the broker's
-      // reason code, which says more than "protocol error".
-      run: (s, e) => startClosing(s, brokerCause(e), false),
-    },
-    protocolViolation: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'DISCONNECT with the violation code (MQTT 5), close',
-      run: (s, e) => protocolViolation(s, e.reasonCode, e.message),
-    },
+    brokerDisconnect: BROKER_DISCONNECT,
+    protocolViolation: PROTOCOL_VIOLATION,
     keepaliveDead: STALE_TIMER,
-    connectTimeout: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close',
-      run: (s) => startClosing(s, { type: 'connect-timeout', initiator: 'network' }, true),
-    },
+    connectTimeout: CONNECT_TIMEOUT,
     reconnectTimer: STALE_TIMER,
   },
 
   connected: {
     connect: ignore('already connected'),
-    end: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'DISCONNECT (unless forced), close',
-      run: (s, e) => endLink(s, e),
-    },
+    end: END_LINK,
     abort: ignore('the connection attempt already succeeded; use end()'),
     transportOpened: ALREADY_OPEN,
-    transportClosed: {
-      kind: 'apply',
-      to: ['reconnectWait', 'closed'],
-      note: 'link lost',
-      run: (s, e) => linkLost(s, e.error, e.retryable !== false),
-    },
-    connackAccepted: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'protocol error',
-      run: (s) => protocolViolation(s, 0x82, SECOND_CONNACK),
-    },
-    connackRefused: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'protocol error',
-      run: (s) => protocolViolation(s, 0x82, SECOND_CONNACK),
-    },
-    brokerDisconnect: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'close',
-      // [MQTT-3.14.4-2]: the broker closes after its DISCONNECT; the client must not answer with
-      // a DISCONNECT of its own.
-      run: (s, e) => startClosing(s, brokerCause(e), false),
-    },
-    protocolViolation: {
-      kind: 'apply',
-      to: ['disconnecting'],
-      note: 'DISCONNECT with the violation code (MQTT 5), close',
-      run: (s, e) => protocolViolation(s, e.reasonCode, e.message),
-    },
+    transportClosed: LINK_LOST,
+    connackAccepted: SECOND_CONNACK,
+    connackRefused: SECOND_CONNACK,
+    brokerDisconnect: BROKER_DISCONNECT,
+    protocolViolation: PROTOCOL_VIOLATION,
     keepaliveDead: {
       kind: 'apply',
-      to: ['disconnecting'],
-      note: 'destroy the silent link',
       // No DISCONNECT: the link is presumed dead, and without one the broker publishes the Will.
       run: (s) => startClosing(s, { type: 'keepalive-timeout', initiator: 'network' }, true),
     },
@@ -264,8 +211,6 @@ export const TRANSITION_TABLE: TransitionTable = {
   disconnecting: {
     connect: {
       kind: 'apply',
-      to: ['disconnecting'],
-      note: 'connect again once closed',
       run: (s, e) =>
         s.next === 'stop'
           ? applied({ ...s, next: 'connect', settings: normalizeSettings(e) })
@@ -275,8 +220,6 @@ export const TRANSITION_TABLE: TransitionTable = {
     },
     end: {
       kind: 'apply',
-      to: ['disconnecting'],
-      note: 'stop once closed; force destroys',
       run: (s, e) => {
         const escalate = e.force === true && !s.force;
         if (s.next === 'stop' && !escalate) return ignored('already ending');
@@ -288,16 +231,12 @@ export const TRANSITION_TABLE: TransitionTable = {
     },
     abort: {
       kind: 'apply',
-      to: ['disconnecting'],
-      note: 'stop once closed',
       run: (s) =>
         s.next === 'stop' ? ignored('nothing to abort') : applied({ ...s, next: 'stop' }),
     },
     transportOpened: ignore('the open raced our close; the close proceeds'),
     transportClosed: {
       kind: 'apply',
-      to: ['closed', 'reconnectWait', 'connecting'],
-      note: 'closed: stop, wait, or connect',
       run: (s) => afterTransportClosed(s, s.cause, s.next),
     },
     connackAccepted: LATE_PACKET,
@@ -310,24 +249,9 @@ export const TRANSITION_TABLE: TransitionTable = {
   },
 
   reconnectWait: {
-    connect: {
-      kind: 'apply',
-      to: ['connecting'],
-      note: 'retry now',
-      run: (s) => applied(retry(s)),
-    },
-    end: {
-      kind: 'apply',
-      to: ['closed'],
-      note: 'cancel the retry',
-      run: (_s, e) => stop(localEnd(e)),
-    },
-    abort: {
-      kind: 'apply',
-      to: ['closed'],
-      note: 'cancel the retry',
-      run: () => stop({ type: 'aborted', initiator: 'local' }),
-    },
+    connect: RETRY,
+    end: { kind: 'apply', run: (_s, e) => stop(localEnd(e)) },
+    abort: { kind: 'apply', run: () => stop({ type: 'aborted', initiator: 'local' }) },
     transportOpened: NO_TRANSPORT,
     transportClosed: NO_TRANSPORT,
     connackAccepted: NO_TRANSPORT,
@@ -336,16 +260,11 @@ export const TRANSITION_TABLE: TransitionTable = {
     protocolViolation: NO_TRANSPORT,
     keepaliveDead: STALE_TIMER,
     connectTimeout: STALE_TIMER,
-    reconnectTimer: {
-      kind: 'apply',
-      to: ['connecting'],
-      note: 'open the next server',
-      run: (s) => applied(retry(s)),
-    },
+    reconnectTimer: RETRY,
   },
 
   closed: {
-    connect: { kind: 'apply', to: ['connecting'], note: 'open server 0', run: (_s, e) => start(e) },
+    connect: START,
     end: ignore('already closed'),
     abort: ignore('nothing to abort'),
     transportOpened: NO_TRANSPORT,
@@ -358,9 +277,9 @@ export const TRANSITION_TABLE: TransitionTable = {
     connectTimeout: STALE_TIMER,
     reconnectTimer: STALE_TIMER,
   },
-};
+} satisfies Rules;
 
-function brokerCause(e: EventOf<'brokerDisconnect'>): CloseCause {
+function brokerCause(e: BrokerDisconnectEvent): CloseCause {
   return e.reasonString === undefined
     ? { type: 'broker-disconnect', initiator: 'broker', reasonCode: e.reasonCode }
     : {
@@ -369,15 +288,6 @@ function brokerCause(e: EventOf<'brokerDisconnect'>): CloseCause {
         reasonCode: e.reasonCode,
         reasonString: e.reasonString,
       };
-}
-
-function retry(s: StateOf<'reconnectWait'>): StateOf<'connecting'> {
-  return {
-    type: 'connecting',
-    settings: s.settings,
-    attempt: s.attempt,
-    serverIndex: s.serverIndex,
-  };
 }
 
 /** Leave `reconnectWait` for good: no transport is open, so the close is immediate. */

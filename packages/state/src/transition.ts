@@ -10,7 +10,7 @@ import { EVENT_TYPES, type Event, type EventType } from './events.js';
 import { normalizeSettings } from './settings.js';
 import { STATE_TYPES, type State, type StateType } from './states.js';
 import type { Step } from './steps.js';
-import { TRANSITION_TABLE } from './table.js';
+import { RULES } from './table.js';
 
 export type TransitionResult =
   /** The event applied (possibly a self-transition with no state type change). */
@@ -34,7 +34,7 @@ export type TransitionResult =
 export function transition(state: State, event: Event): TransitionResult {
   assertState(state);
   assertEvent(event);
-  const rule = TRANSITION_TABLE[state.type][event.type];
+  const rule = RULES[state.type][event.type];
   if (rule.kind === 'ignore') return { status: 'ignored', state, effects: [], reason: rule.why };
   if (rule.kind === 'reject') {
     const error = new UnexpectedEventError(state.type, event.type, rule.why);

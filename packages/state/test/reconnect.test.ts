@@ -8,6 +8,11 @@ import {
   isTransient,
   shouldReconnect,
 } from '../src/index.js';
+import {
+  CONNACK_V4_PERMANENT,
+  CONNACK_V5_PERMANENT,
+  DISCONNECT_V5_PERMANENT,
+} from '../src/reconnect.js';
 
 const on = { enabled: true };
 const refused = (reasonCode: number, protocolVersion: 4 | 5): CloseCause => ({
@@ -143,5 +148,27 @@ describe('reason code tables', () => {
 
   it('list the 3.1.1 return codes 1-5', () => {
     expect(CONNACK_V4_RULES.map((r) => r.code)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('say what isTransient decides for each code, and name every permanent code', () => {
+    const tables = [
+      {
+        rules: CONNACK_V5_RULES,
+        permanent: CONNACK_V5_PERMANENT,
+        cause: (c: number) => refused(c, 5),
+      },
+      {
+        rules: CONNACK_V4_RULES,
+        permanent: CONNACK_V4_PERMANENT,
+        cause: (c: number) => refused(c, 4),
+      },
+      { rules: DISCONNECT_V5_RULES, permanent: DISCONNECT_V5_PERMANENT, cause: disconnect },
+    ];
+    for (const { rules, permanent, cause } of tables) {
+      for (const rule of rules)
+        expect(isTransient(cause(rule.code)), rule.name).toBe(rule.reconnect);
+      const named = rules.filter((r) => !r.reconnect).map((r) => r.code);
+      expect(named).toEqual(permanent);
+    }
   });
 });

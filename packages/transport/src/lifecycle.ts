@@ -27,42 +27,42 @@ export function createLifecycle(
 // A class, not an object of closures: one lives as long as each open link.
 class GuardedLifecycle implements Lifecycle {
   closed = false;
-  private readonly handlers: TransportHandlers;
-  private readonly destroy: (error: TransportError) => void;
-  private cleanups: Array<() => void> | undefined;
+  readonly #handlers: TransportHandlers;
+  readonly #destroy: (error: TransportError) => void;
+  #cleanups: Array<() => void> | undefined;
 
   constructor(handlers: TransportHandlers, destroy: (error: TransportError) => void) {
-    this.handlers = handlers;
-    this.destroy = destroy;
+    this.#handlers = handlers;
+    this.#destroy = destroy;
   }
 
   // Handlers are called as methods of the object given to `open`, so it may be a class instance.
   data(chunk: Uint8Array): void {
-    if (this.closed || !this.handlers.onData) return;
+    if (this.closed || !this.#handlers.onData) return;
     try {
-      this.handlers.onData(chunk);
+      this.#handlers.onData(chunk);
     } catch (error) {
-      this.destroy(new HandlerError('onData', { cause: error }));
+      this.#destroy(new HandlerError('onData', { cause: error }));
     }
   }
 
   drain(): void {
-    if (this.closed || !this.handlers.onDrain) return;
+    if (this.closed || !this.#handlers.onDrain) return;
     try {
-      this.handlers.onDrain();
+      this.#handlers.onDrain();
     } catch (error) {
-      this.destroy(new HandlerError('onDrain', { cause: error }));
+      this.#destroy(new HandlerError('onDrain', { cause: error }));
     }
   }
 
   finish(event: TransportCloseEvent): void {
     if (this.closed) return;
     this.closed = true;
-    const cleanups = this.cleanups ?? [];
-    this.cleanups = undefined;
+    const cleanups = this.#cleanups ?? [];
+    this.#cleanups = undefined;
     for (const cleanup of cleanups) cleanup();
     try {
-      this.handlers.onClose?.(event);
+      this.#handlers.onClose?.(event);
     } catch (error) {
       // There is nobody left to report to; rethrow outside our call stack so the bug is seen
       // (an uncaught exception) without leaving this transport half closed.
@@ -78,8 +78,8 @@ class GuardedLifecycle implements Lifecycle {
       return;
     }
     // A literal at first: an array grown from empty by push reserves 17 slots.
-    if (this.cleanups) this.cleanups.push(cleanup);
-    else this.cleanups = [cleanup];
+    if (this.#cleanups) this.#cleanups.push(cleanup);
+    else this.#cleanups = [cleanup];
   }
 }
 

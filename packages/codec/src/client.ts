@@ -1,0 +1,129 @@
+/**
+ * `@mqttkit/codec/client`: the codec as a client uses it. `encode` takes the packets a client
+ * sends and `createDecoder` reads the packets a server sends (spec 2.1.2, "Direction of flow");
+ * the other direction's checks, translations and mqtt-packet functions are not in this entry's
+ * module graph, which keeps a client's browser bundle smaller. Everything else is the same as
+ * `@mqttkit/codec`.
+ */
+import type { PacketDecoders } from './check-frame.js';
+import { BOTH_WAYS_DECODERS } from './decode-both-ways.js';
+import { SERVER_TO_CLIENT_DECODERS } from './decode-server-to-client.js';
+import {
+  createDecoderWith,
+  type DecodeRules,
+  type Decoder,
+  type DecoderOptions,
+  sharedParser,
+} from './decoder.js';
+import { BOTH_WAYS_ENCODERS } from './encode-both-ways.js';
+import { CLIENT_TO_SERVER_ENCODERS } from './encode-client-to-server.js';
+import { fail } from './encode-fields.js';
+import {
+  type EncodeOptions,
+  encodePublishHeaderWith,
+  encodeWith,
+  type PacketEncoders,
+  type WireGenerator,
+} from './encoder.js';
+import type { Packet, PublishPacket } from './packets.js';
+import { createWireParser, generatePublishHeaderWire, generateWire } from './wire-client.js';
+
+export type { Decoder, DecoderOptions } from './decoder.js';
+export type { EncodeOptions } from './encoder.js';
+
+/** This entry's mqtt-packet generator. */
+const wire: WireGenerator = { generateWire, generatePublishHeaderWire };
+
+const ENCODERS: PacketEncoders = { ...CLIENT_TO_SERVER_ENCODERS, ...BOTH_WAYS_ENCODERS };
+
+/** What a server sends and a client never does. */
+const SERVER_ONLY: ReadonlySet<unknown> = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
+
+const RULES: DecodeRules = {
+  decoders: { ...SERVER_TO_CLIENT_DECODERS, ...BOTH_WAYS_DECODERS } satisfies PacketDecoders,
+  parseWire: sharedParser(createWireParser),
+};
+
+/**
+ * `encode` of `@mqttkit/codec` for the packets a client sends: CONNECT, PUBLISH, PUBACK, PUBREC,
+ * PUBREL, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT and AUTH. A CONNACK, SUBACK,
+ * UNSUBACK or PINGRESP throws `InvalidPacketError`.
+ */
+export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
+  const cmd = typeof packet === 'object' && packet !== null ? packet.cmd : undefined;
+  if (SERVER_ONLY.has(cmd)) {
+    fail(
+      `${String(cmd).toUpperCase()} is sent by a server; @mqttkit/codec/client encodes ` +
+        'client-to-server packets only',
+    );
+  }
+  return encodeWith(ENCODERS, wire, packet, options);
+}
+
+/** `encodePublishHeader` of `@mqttkit/codec`, the same here. */
+export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
+  return encodePublishHeaderWith(wire, packet, options);
+}
+
+/**
+ * `createDecoder` of `@mqttkit/codec` for the packets a server sends: CONNACK, PUBLISH, PUBACK,
+ * PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, PINGRESP, DISCONNECT and AUTH. A CONNECT, SUBSCRIBE,
+ * UNSUBSCRIBE or PINGREQ is reported as a `ProtocolError` (reason code 0x82).
+ */
+export function createDecoder(options: DecoderOptions): Decoder {
+  return createDecoderWith(RULES, options);
+}
+
+export {
+  CodecError,
+  type CodecErrorCode,
+  InvalidPacketError,
+  InvalidTopicError,
+  MalformedPacketError,
+  PacketTooLargeError,
+  ProtocolError,
+} from './errors.js';
+export {
+  type AckProperties,
+  type AuthPacket,
+  type AuthProperties,
+  type ConnackPacket,
+  type ConnackProperties,
+  type ConnectPacket,
+  type ConnectProperties,
+  DEFAULT_MAX_PACKET_SIZE,
+  type DisconnectPacket,
+  type DisconnectProperties,
+  MAX_REMAINING_LENGTH,
+  type Packet,
+  type PacketCmd,
+  type PingreqPacket,
+  type PingrespPacket,
+  PROTOCOL_MAX_PACKET_SIZE,
+  PROTOCOL_VERSIONS,
+  type ProtocolVersion,
+  type PubackPacket,
+  type PubcompPacket,
+  type PublishPacket,
+  type PublishProperties,
+  type PubrecPacket,
+  type PubrelPacket,
+  type QoS,
+  type SubackPacket,
+  type SubscribePacket,
+  type SubscribeProperties,
+  type Subscription,
+  type UnsubackPacket,
+  type UnsubscribePacket,
+  type UnsubscribeProperties,
+  type UserProperties,
+  type Will,
+  type WillProperties,
+} from './packets.js';
+export { isFailureReasonCode, ReasonCode, reasonCodeName } from './reason-codes.js';
+export {
+  parseSharedSubscription,
+  topicMatches,
+  validateTopic,
+  validateTopicFilter,
+} from './topic.js';

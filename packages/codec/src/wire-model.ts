@@ -1,0 +1,93 @@
+/**
+ * mqtt-packet's object shapes (`messageId`, `granted`, `returnCode`, `nl`/`rap`/`rh`...) and the
+ * property translation that every packet shares. The per-packet translations are beside each
+ * packet's checks, in `encode-*.ts` (to mqtt-packet) and `decode-*.ts` (from it); the rest of
+ * the package uses the spec-named model in `packets.ts`.
+ */
+import type { ProtocolVersion, UserProperties } from './packets.js';
+
+export type Props = Record<string, unknown>;
+
+/** The fields of mqtt-packet's parsed objects that we read. */
+export interface WirePacket {
+  cmd: string;
+  messageId?: number;
+  qos?: number;
+  dup?: boolean;
+  retain?: boolean;
+  topic?: string;
+  payload?: Uint8Array;
+  reasonCode?: number;
+  returnCode?: number;
+  sessionPresent?: boolean;
+  granted?: number[];
+  subscriptions?: { topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }[];
+  unsubscriptions?: string[];
+  protocolVersion?: number;
+  clientId?: string;
+  clean?: boolean;
+  keepalive?: number;
+  username?: string;
+  password?: Uint8Array;
+  will?: { topic: string; payload: Uint8Array; qos: number; retain: boolean; properties?: Props };
+  properties?: Props;
+}
+
+export type WireResult = { packet: WirePacket } | { error: unknown };
+/** One whole frame in, mqtt-packet's object or its error out (`wire.ts` createWireParser). */
+export type WireParser = (frame: Uint8Array, v: ProtocolVersion) => WireResult;
+
+/** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */
+export function u8(bytes: Uint8Array): Uint8Array {
+  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype) return bytes;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function propsFromWire(
+  w: Props | undefined,
+  user: UserProperties | undefined,
+): Props | undefined {
+  if (!w) return undefined;
+  const out: Props = {};
+  let any = false;
+  for (const key of Object.keys(w)) {
+    const value = w[key];
+    if (value === undefined) continue;
+    any = true;
+    if (key === 'userProperties') {
+      // Replaced by check-frame's own reading (see FrameInfo); keep a placeholder here.
+      if (user) out.userProperties = user;
+    } else if (key === 'subscriptionIdentifier' && Array.isArray(value)) {
+      out[key] = value;
+    } else if (value instanceof Uint8Array) {
+      out[key] = u8(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return any ? out : undefined;
+}
+
+export function withProps<T extends object>(packet: T, props: Props | undefined): T {
+  if (props) (packet as T & { properties?: Props }).properties = props;
+  return packet;
+}
+
+/**
+ * Our property names to mqtt-packet's, leaving out undefined ones. Binary values stay
+ * Uint8Arrays here; the generator (`wire.ts`) makes Buffer views of them.
+ */
+export function propsToWire(p: object | undefined): Props | undefined {
+  if (!p) return undefined;
+  const out: Props = {};
+  let any = false;
+  const record = p as Props;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (value === undefined) continue;
+    any = true;
+    if (key === 'subscriptionIdentifiers') out.subscriptionIdentifier = value;
+    else out[key] = value;
+  }
+  return any ? out : undefined;
+}
