@@ -19,11 +19,11 @@ const repoDir = join(benchDir, '..');
 export const GOAL_GZIP_BYTES = 30_000;
 
 /**
- * What CI enforces until the goal is met: the last measured size (36,052 B, after the client
- * switched to `@mqttkit/codec/client`) plus about 1 %. It only ratchets down: lower it with every
+ * What CI enforces until the goal is met: the last measured size (34,973 B, after the client
+ * switched to `@mqttkit/codec/client` and the cuts that followed) plus about 1 %. It only ratchets down: lower it with every
  * cut.
  */
-export const BUDGET_GZIP_BYTES = 36_500;
+export const BUDGET_GZIP_BYTES = 35_400;
 
 /** Packages that are Node built-ins or their npm polyfills; none may reach a browser bundle. */
 export const FORBIDDEN_PACKAGES: ReadonlySet<string> = new Set([

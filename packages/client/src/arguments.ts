@@ -26,9 +26,8 @@ export function publishPacket(
   try {
     validateTopic(topic);
   } catch (error) {
-    throw new InvalidArgumentError(`invalid topic: ${(error as Error).message}`, {
-      cause: error,
-    });
+    // The codec's message already says which rule the topic broke ("Invalid topic name: ...").
+    throw new InvalidArgumentError((error as Error).message, { cause: error });
   }
   const qos = options.qos ?? 0;
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new InvalidArgumentError('qos must be 0, 1 or 2');

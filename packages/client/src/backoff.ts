@@ -67,7 +67,7 @@ const isMs = (v: unknown): v is number =>
 export function validateBackoffPolicy(p: unknown): asserts p is BackoffPolicy {
   if (typeof p !== 'object' || p === null) throw new InvalidBackoffError('policy', p, 'an object');
   const { initialDelayMs, maxDelayMs, multiplier, jitter } = p as Record<string, unknown>;
-  const range = `an integer number of ms, 0-${MAX_BACKOFF_DELAY_MS}`;
+  const range = `integer ms 0-${MAX_BACKOFF_DELAY_MS}`;
   if (!isMs(initialDelayMs)) throw new InvalidBackoffError('initialDelayMs', initialDelayMs, range);
   if (!isMs(maxDelayMs)) throw new InvalidBackoffError('maxDelayMs', maxDelayMs, range);
   if (maxDelayMs < initialDelayMs) {

@@ -126,7 +126,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       // not a connect timeout later.
       encode(this.#connectPacket(), { protocolVersion: opts.protocolVersion });
     } catch (error) {
-      throw new InvalidOptionError('options', 'a CONNECT packet that can be encoded', {
+      throw new InvalidOptionError('options', 'an encodable CONNECT', {
         cause: error,
       });
     }
@@ -332,7 +332,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       );
       if (result && result.reasonCode >= 0x80) {
         throw new InvalidArgumentError(
-          `the broker refused the response topic subscription (${hex(result.reasonCode)})`,
+          `response topic subscription refused (${hex(result.reasonCode)})`,
         );
       }
       if (requests.subscribed(responseTopic)) {
@@ -940,10 +940,7 @@ export async function connect(
 /** Rejects what `beforeConnect` returned when it cannot make a CONNECT (its values unquoted). */
 function checkOverrides(overrides: ConnectOverrides, protocolVersion: 4 | 5): void {
   if (typeof overrides !== 'object' || overrides === null) {
-    throw new InvalidOptionError(
-      'beforeConnect',
-      'a result of { url?, username?, password?, properties? }',
-    );
+    throw new InvalidOptionError('beforeConnect', '{ url?, username?, password?, properties? }');
   }
   const { url, username, password, properties } = overrides;
   checkType('beforeConnect url', url, 'string');

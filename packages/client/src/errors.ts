@@ -73,7 +73,7 @@ export class NotConnectedError extends MqttClientError {
   readonly why: 'idle' | 'disconnecting' | 'closed' | 'offline';
 
   constructor(why: 'idle' | 'disconnecting' | 'closed' | 'offline') {
-    super('MQTTKIT_ERR_NOT_CONNECTED', `Not connected (client is ${why}); call connect() first`);
+    super('MQTTKIT_ERR_NOT_CONNECTED', `Not connected (${why}); call connect() first`);
     this.name = 'NotConnectedError';
     this.why = why;
   }
@@ -107,9 +107,7 @@ export class PublishRefusedError extends MqttClientError {
   constructor(packetId: number, reasonCode: number, reasonString?: string) {
     super(
       'MQTTKIT_ERR_PUBLISH_REFUSED',
-      `Publish refused by the broker: reason code ${hex(reasonCode)}${
-        reasonString ? ` (${reasonString})` : ''
-      }`,
+      `Publish refused: reason code ${hex(reasonCode)}${reasonString ? ` (${reasonString})` : ''}`,
     );
     this.name = 'PublishRefusedError';
     this.reasonCode = reasonCode;
@@ -128,7 +126,7 @@ export class PacketTooLargeForBrokerError extends MqttClientError {
   constructor(size: number, maximumPacketSize: number) {
     super(
       'MQTTKIT_ERR_PACKET_TOO_LARGE_FOR_BROKER',
-      `Packet of ${size} bytes exceeds the broker's Maximum Packet Size of ${maximumPacketSize}`,
+      `Packet of ${size} bytes exceeds the broker's Maximum Packet Size (${maximumPacketSize})`,
     );
     this.name = 'PacketTooLargeForBrokerError';
     this.size = size;
@@ -181,13 +179,13 @@ export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
 export function describeReason(reason: CloseReason): string {
   switch (reason.type) {
     case 'local-end':
-      return reason.force ? 'ended locally (forced)' : 'ended locally';
+      return `ended locally${reason.force ? ' (forced)' : ''}`;
     case 'aborted':
       return 'aborted';
     case 'transport-error':
       return `transport error${reason.error instanceof Error ? `: ${reason.error.message}` : ''}`;
     case 'transport-closed':
-      return 'the connection was closed by the peer';
+      return 'closed by the peer';
     case 'keepalive-timeout':
       return 'keepalive timeout';
     case 'connect-timeout':
@@ -197,8 +195,10 @@ export function describeReason(reason: CloseReason): string {
         reason.reasonString ? ` (${reason.reasonString})` : ''
       }`;
     case 'connack-refused':
-      return `CONNACK refused with ${reason.protocolVersion === 5 ? 'reason code' : 'return code'} ${
-        reason.protocolVersion === 5 ? hex(reason.reasonCode) : String(reason.reasonCode)
+      return `CONNACK refused: ${
+        reason.protocolVersion === 5
+          ? `reason code ${hex(reason.reasonCode)}`
+          : `return code ${reason.reasonCode}`
       }`;
     case 'protocol-violation':
       return `protocol violation ${hex(reason.reasonCode)}: ${reason.message}`;

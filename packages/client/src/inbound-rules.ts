@@ -19,6 +19,7 @@
  * fails.
  */
 import type { Packet } from '@mqttkit/codec';
+import { hex } from './errors.js';
 
 export interface InboundContext {
   protocolVersion: 4 | 5;
@@ -57,13 +58,12 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
 
   switch (cmd) {
     case 'auth':
-      if (!v5) return protocolError('the broker sent AUTH, which MQTT 3.1.1 does not have');
+      if (!v5) return protocolError('AUTH under MQTT 3.1.1');
       break;
     case 'disconnect':
       // MQTT 3.1.1 DISCONNECT flows client to server only (3.1.1 table 2.1): a 3.1.1 broker
       // closes the socket instead.
-      if (!v5)
-        return protocolError('the broker sent DISCONNECT, which MQTT 3.1.1 brokers never do');
+      if (!v5) return protocolError('DISCONNECT from an MQTT 3.1.1 broker');
       break;
   }
 
@@ -73,10 +73,10 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
     // although [MQTT-3.14.0-1] forbids it before CONNACK: the link ends either way, and the
     // broker's reason code tells the user more than our 0x82 would.
     if (cmd !== 'connack' && cmd !== 'auth' && cmd !== 'disconnect') {
-      return protocolError(`the broker sent ${cmd.toUpperCase()} before CONNACK [MQTT-3.2.0-1]`);
+      return protocolError(`${cmd.toUpperCase()} before CONNACK [MQTT-3.2.0-1]`);
     }
   } else if (cmd === 'connack') {
-    return protocolError('the broker sent a second CONNACK [MQTT-3.2.0-2]');
+    return protocolError('second CONNACK [MQTT-3.2.0-2]');
   }
 
   switch (cmd) {
@@ -88,22 +88,18 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
         ctx.awaitingAuth !== true
       ) {
         return protocolError(
-          'the broker sent an Authentication Method in CONNACK; our CONNECT had none [MQTT-4.12.0-6]',
+          'CONNACK has an Authentication Method, CONNECT had none [MQTT-4.12.0-6]',
         );
       }
       return undefined;
     case 'disconnect':
       // [MQTT-3.14.2-2]: only the client may change the Session Expiry Interval on DISCONNECT.
       if (packet.properties?.sessionExpiryInterval !== undefined) {
-        return protocolError(
-          'the broker sent a Session Expiry Interval in DISCONNECT [MQTT-3.14.2-2]',
-        );
+        return protocolError('DISCONNECT has a Session Expiry Interval [MQTT-3.14.2-2]');
       }
       // Spec table 3-10 lists 0x04 as sent by the client only.
       if (packet.reasonCode === DISCONNECT_WITH_WILL) {
-        return protocolError(
-          'the broker sent DISCONNECT 0x04 (Disconnect with Will Message), a client-only code',
-        );
+        return protocolError('DISCONNECT 0x04 (Disconnect with Will Message) is client-only');
       }
       return undefined;
     case 'auth':
@@ -121,24 +117,21 @@ function checkAuth(
   // [MQTT-4.12.0-6]: a broker sends AUTH only in an exchange the client opened, and a server
   // never starts re-authentication [MQTT-4.12.1-1].
   if (ctx.awaitingAuth !== true) {
-    return protocolError(
-      'the broker sent AUTH outside an enhanced-authentication exchange [MQTT-4.12.0-6]',
-    );
+    return protocolError('AUTH outside an enhanced-authentication exchange [MQTT-4.12.0-6]');
   }
   if (reasonCode === AUTH_REAUTHENTICATE) {
-    return protocolError('the broker sent AUTH 0x19 (Re-authenticate), a client-only code');
+    return protocolError('AUTH 0x19 (Re-authenticate) is client-only');
   }
   // [MQTT-4.12.0-2]: before CONNACK the broker continues with AUTH 0x18 and ends with CONNACK;
   // AUTH 0x00 (Success) only ends a re-authentication.
   if (!ctx.connackReceived && reasonCode !== AUTH_CONTINUE) {
     return protocolError(
-      `the broker sent AUTH 0x${reasonCode.toString(16).padStart(2, '0')} before CONNACK; ` +
-        'only 0x18 (Continue authentication) may precede it [MQTT-4.12.0-2]',
+      `AUTH ${hex(reasonCode)} before CONNACK; only 0x18 may precede it [MQTT-4.12.0-2]`,
     );
   }
   // [MQTT-4.12.0-5] and 3.15.2.2.2: every AUTH carries the Authentication Method.
   if (properties?.authenticationMethod === undefined) {
-    return protocolError('the broker sent AUTH without an Authentication Method [MQTT-4.12.0-5]');
+    return protocolError('AUTH without an Authentication Method [MQTT-4.12.0-5]');
   }
   return undefined;
 }

@@ -11,15 +11,12 @@ import type { InflightEntry, InflightStore } from './store.js';
 function check(packetId: number, entry: InflightEntry): void {
   // Catches session bugs at the point of the mistake instead of as a wrong resend later.
   checkPacketId(packetId);
-  if (entry.kind === 'publish') {
-    if (entry.packet.qos === 0) throw new RangeError('a QoS 0 PUBLISH has no in-flight state');
-    if (entry.packet.packetId !== packetId) {
-      throw new RangeError(
-        `PUBLISH packetId ${entry.packet.packetId} stored under Packet Identifier ${packetId}`,
-      );
-    }
-  } else if (entry.packetId !== packetId) {
-    throw new RangeError(`PUBREL packetId ${entry.packetId} stored under ${packetId}`);
+  if (entry.kind === 'publish' && entry.packet.qos === 0) {
+    throw new RangeError('a QoS 0 PUBLISH has no in-flight state');
+  }
+  const stored = entry.kind === 'publish' ? entry.packet.packetId : entry.packetId;
+  if (stored !== packetId) {
+    throw new RangeError(`${entry.kind} packetId ${stored} stored under ${packetId}`);
   }
 }
 

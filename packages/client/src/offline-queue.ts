@@ -62,9 +62,7 @@ export class QueueFullError extends Error {
 
   constructor(dropped = false, options?: { cause?: unknown }) {
     super(
-      dropped
-        ? 'Offline queue full: the operation was dropped to make room for a newer one'
-        : 'Offline queue full: the operation was not queued',
+      `Offline queue full: ${dropped ? 'dropped for a newer operation' : 'not queued'}`,
       options,
     );
     this.name = 'QueueFullError';

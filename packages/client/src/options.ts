@@ -265,7 +265,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   // [MQTT-3.1.3-7] (3.1.1): a zero-byte client id requires Clean Session (mqtt-packet asks the
   // same under 5.0).
   if (clientId === '' && !clean) {
-    throw new InvalidOptionError('clientId', 'a non-empty client id when clean is false');
+    throw new InvalidOptionError('clientId', 'non-empty when clean is false');
   }
   const keepaliveSeconds = checkInt('keepalive', options.keepalive, 0, 65535) ?? 60;
   const pingTimeoutMs = checkInt('pingTimeout', options.pingTimeout, 1, 2 ** 31 - 1);
@@ -347,7 +347,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
         typeof options.auth.method !== 'string' ||
         typeof options.auth.onChallenge !== 'function'
       ) {
-        throw new InvalidOptionError('auth', '{ method: string, data?, onChallenge(challenge) }');
+        throw new InvalidOptionError('auth', '{ method, data?, onChallenge() }');
       }
       props.authenticationMethod = options.auth.method;
       if (options.auth.data !== undefined) props.authenticationData = options.auth.data;

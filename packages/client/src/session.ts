@@ -487,15 +487,8 @@ export class Session {
     this.#pendingAckMap?.delete(packetId);
     this.#ids.release(packetId);
     if (op.kind === 'subscribe') {
-      // SUBACK (3.9.3) and UNSUBACK (3.11.3) carry one code per filter, in order.
       if (reasonCodes.length !== op.subscriptions.length) {
-        return {
-          send: [],
-          violation: {
-            reasonCode: 0x82,
-            message: `SUBACK has ${reasonCodes.length} codes for ${op.subscriptions.length} filters`,
-          },
-        };
+        return codeCountMismatch(cmd, reasonCodes.length, op.subscriptions.length);
       }
       const results = op.subscriptions.map((sub, i): SubscribeResult => {
         const code = reasonCodes[i] as number;
@@ -514,13 +507,7 @@ export class Session {
       return { send: [] };
     }
     if (this.#options.protocolVersion === 5 && reasonCodes.length !== op.topicFilters.length) {
-      return {
-        send: [],
-        violation: {
-          reasonCode: 0x82,
-          message: `UNSUBACK has ${reasonCodes.length} codes for ${op.topicFilters.length} filters`,
-        },
-      };
+      return codeCountMismatch(cmd, reasonCodes.length, op.topicFilters.length);
     }
     const results = op.topicFilters.map((topicFilter, i): UnsubscribeResult => {
       const reasonCode = reasonCodes[i] ?? 0;
@@ -752,6 +739,12 @@ export class Session {
       );
     }
   }
+}
+
+/** SUBACK (3.9.3) and UNSUBACK (3.11.3) carry one code per filter, in order. */
+function codeCountMismatch(cmd: string, codes: number, filters: number): InboundResult {
+  const message = `${cmd.toUpperCase()} has ${codes} codes for ${filters} filters`;
+  return { send: [], violation: { reasonCode: 0x82, message } };
 }
 
 function ackResult(

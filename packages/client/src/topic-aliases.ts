@@ -123,7 +123,7 @@ export function createIncomingAliases(max: number): IncomingAliases {
           error: 0x94,
           message:
             max === 0
-              ? `PUBLISH has Topic Alias ${alias} but we allowed none [MQTT-3.1.2-30]`
+              ? `PUBLISH Topic Alias ${alias}, but we allowed none [MQTT-3.1.2-30]`
               : `PUBLISH Topic Alias ${alias} is outside 1-${max} [MQTT-3.3.2-11]`,
         };
       }
@@ -135,7 +135,7 @@ export function createIncomingAliases(max: number): IncomingAliases {
       if (bound === undefined) {
         return {
           error: 0x82,
-          message: `PUBLISH uses Topic Alias ${alias}, which has no topic on this connection`,
+          message: `PUBLISH Topic Alias ${alias} has no topic yet`,
         };
       }
       return { topic: bound };

@@ -28,6 +28,8 @@ export const SHIMS: Record<string, { file: string; callable?: string }> = {
   bl: { file: 'src/shims/bl.ts', callable: 'bl' },
   debug: { file: 'src/shims/debug.ts', callable: 'createDebug' },
   'process-nextick-args': { file: 'src/shims/next-tick.ts' },
+  // Not required by mqtt-packet itself: the client copy's constants.js does (CLIENT_CUTS).
+  'mqttkit-property-tables': { file: 'src/shims/property-tables.ts' },
 };
 
 const NAMESPACE = 'mqttkit-shim';
@@ -53,8 +55,16 @@ const CLIENT_WIRE = 'wire-client.ts';
 /** A line that is nothing but a `debug(...)` call statement. */
 const DEBUG_CALL_LINE = /^[ \t]*debug\(.*\)[ \t]*$/gm;
 
-/** The only files from node_modules allowed in the browser graph. */
-const ALLOWED_DEPENDENCY = /(^|\/)node_modules\/mqtt-packet\/[^/]+\.js$/;
+/**
+ * mqtt-packet's files are loaded in a namespace of their own, as `mqtt-packet:parser.js`...:
+ * esbuild keys each CommonJS module of the output by that name, which a page then carries (the
+ * `node_modules/.pnpm/...` path would be four times as long). They are the only files from
+ * node_modules in the browser graph.
+ */
+const MQTT_PACKET = 'mqtt-packet';
+const mqttPacketDir = dirname(
+  createRequire(join(packageDir, 'package.json')).resolve('mqtt-packet/package.json'),
+);
 
 /**
  * mqtt-packet's generator fills a cache of 65,536 two-byte buffers on the first packet (about
@@ -90,12 +100,14 @@ export const CLIENT_STUBS: Record<string, readonly string[]> = {
   'parser.js': ['  _parseConnect () {', '  _parseSubscribe () {', '  _parseUnsubscribe () {'],
 };
 
-/** `source` with the function that starts at line `header` replaced by a stub. */
-export function stubOut(file: string, source: string, header: string): string {
+/** Where the function that starts at line `header` begins and ends in `source`. */
+function functionSpan(file: string, source: string, header: string): [number, number] {
   const opening = `\n${header}\n`;
   const start = source.indexOf(opening);
   if (start < 0 || source.indexOf(opening, start + 1) >= 0) {
-    throw new Error(`${file}: '${header.trim()}' not found once; review CLIENT_STUBS`);
+    throw new Error(
+      `${file}: '${header.trim()}' not found once; review CLIENT_STUBS and CLIENT_CUTS`,
+    );
   }
   const indent = /^ */.exec(header)?.[0] ?? '';
   const closing = `\n${indent}}\n`;
@@ -103,16 +115,128 @@ export function stubOut(file: string, source: string, header: string): string {
   const whole = end < 0 ? '' : source.slice(start, end + closing.length);
   // Fails the build unless the braces in between balance (the end really is its end).
   if (end < 0 || whole.split('{').length !== whole.split('}').length) {
-    throw new Error(`${file}: could not find the end of '${header.trim()}'; review CLIENT_STUBS`);
+    throw new Error(
+      `${file}: could not find the end of '${header.trim()}'; review CLIENT_STUBS and CLIENT_CUTS`,
+    );
   }
+  return [start, end + closing.length];
+}
+
+/** `source` with the function that starts at line `header` replaced by a stub. */
+export function stubOut(file: string, source: string, header: string): string {
+  const [start, end] = functionSpan(file, source, header);
+  const indent = /^ */.exec(header)?.[0] ?? '';
   const name = /(\w+) \(/.exec(header)?.[1];
   const stub = `${indent}  throw new Error('${name} is not in the @mqttkit/codec/client build')`;
-  return `${source.slice(0, start)}${opening}${stub}${closing}${source.slice(end + closing.length)}`;
+  return `${source.slice(0, start)}\n${header}\n${stub}\n${indent}}\n${source.slice(end)}`;
+}
+
+/**
+ * Code of mqtt-packet that the client entry's copy cannot run, because of what its own encoder
+ * and wire.ts always pass: `protocolVersion` 4 or 5 (`encode` refuses any other), never
+ * `bridgeMode`, `opts` without `properties` (so no Maximum Packet Size to trim to), a chunk
+ * collector without `cork`, and no packets of the server's direction (`CLIENT_STUBS`). Each
+ * edit is [text, replacement], the text found exactly once (after the debug lines are dropped);
+ * a function is named by its first line, as in CLIENT_STUBS. None touches an error check that
+ * input could reach: mqtt-packet keeps the last word on what it refuses.
+ */
+export const CLIENT_CUTS: Record<string, readonly (readonly [string | RegExp, string])[]> = {
+  'writeToStream.js': [
+    // Only the generated 2-byte numbers of `noNumberCache` remain, with no switch back.
+    ['const numCache = numbers.cache\n', ''],
+    ['const generateCache = numbers.generateCache\n', ''],
+    ['let toGenerate = false\n', ''],
+    ['  if (toGenerate) {\n    toGenerate = false\n    generateCache()\n  }\n', ''],
+    ['function writeNumberCached (stream, number) {', ''],
+    [
+      "Object.defineProperty(generate, 'cacheNumbers', {\n  get () {\n    return writeNumber === writeNumberCached\n  },\n  set (value) {\n    if (value) {\n      if (!numCache || Object.keys(numCache).length === 0) toGenerate = true\n      writeNumber = writeNumberCached\n    } else {\n      toGenerate = false\n      writeNumber = writeNumberGenerated\n    }\n  }\n})\n",
+      '',
+    ],
+    // The collector has no `cork`.
+    ["const nextTick = require('process-nextick-args').nextTick\n", ''],
+    ['  if (stream.cork) {\n    stream.cork()\n    nextTick(uncork, stream)\n  }\n', ''],
+    ['function uncork (stream) {', ''],
+    // MQTT 3.1 and bridge mode.
+    [
+      "    if (protocolVersion < 4) {\n      stream.destroy(new Error('clientId must be supplied before 3.1.1'))\n      return false\n    }\n",
+      '',
+    ],
+    [
+      '  if (settings.bridgeMode) {\n    protocolVersion += 128\n  }\n\n  stream.write(\n    protocolVersion === 131\n      ? protocol.VERSION131\n      : protocolVersion === 132\n        ? protocol.VERSION132\n        : protocolVersion === 4\n          ? protocol.VERSION4\n          : protocolVersion === 5\n            ? protocol.VERSION5\n            : protocol.VERSION3\n  )\n',
+      '  stream.write(protocolVersion === 4 ? protocol.VERSION4 : protocol.VERSION5)\n',
+    ],
+    [
+      'function getPropertiesByMaximumPacketSize (stream, properties, opts, length) {',
+      'function getPropertiesByMaximumPacketSize (stream, properties) {\n  return getProperties(stream, properties)\n}\n',
+    ],
+  ],
+  'numbers.js': [
+    // The number cache is gone (above); with the Buffer shim, subarray always keeps the class.
+    ['const max = 65536\nconst cache = {}\n', ''],
+    ['function generateCache () {', ''],
+    ['  cache,\n  generateCache,\n', ''],
+    ['const SubOk = Buffer.isBuffer(Buffer.from([1, 2]).subarray(0, 1))\n', ''],
+    [
+      '  return SubOk ? buffer.subarray(0, pos) : buffer.slice(0, pos)\n',
+      '  return buffer.subarray(0, pos)\n',
+    ],
+  ],
+  'constants.js': [
+    // The property tables, from our own (src/shims/property-tables.ts).
+    [
+      /^protocol\.properties = \{\n[^}]*\n\}\n/m,
+      "protocol.properties = require('mqttkit-property-tables').propertyIds\n",
+    ],
+    [
+      /^protocol\.propertiesTypes = \{\n[^}]*\n\}\n/m,
+      "protocol.propertiesTypes = require('mqttkit-property-tables').propertyTypes\n",
+    ],
+    ['protocol.VERSION3 = Buffer.from([3])\n', ''],
+    ['protocol.VERSION131 = Buffer.from([131])\n', ''],
+    ['protocol.VERSION132 = Buffer.from([132])\n', ''],
+    // Used by the stubbed connack, suback and unsuback generators only.
+    ['protocol.SESSIONPRESENT_HEADER = Buffer.from([protocol.SESSIONPRESENT_MASK])\n', ''],
+    ['protocol.CONNACK_HEADER = Buffer.from([protocol.codes.connack << protocol.CMD_SHIFT])\n', ''],
+    ['protocol.SUBACK_HEADER = Buffer.from([protocol.codes.suback << protocol.CMD_SHIFT])\n', ''],
+    ["  unsuback: genHeader('unsuback'),\n", ''],
+    // PINGRESP is refused before; DISCONNECT has its own generator; QOS is read nowhere.
+    ['  pingresp: Buffer.from([protocol.codes.pingresp << 4, 0]),\n', ''],
+    [
+      '  pingreq: Buffer.from([protocol.codes.pingreq << 4, 0]),\n  disconnect: Buffer.from([protocol.codes.disconnect << 4, 0])\n',
+      '  pingreq: Buffer.from([protocol.codes.pingreq << 4, 0])\n',
+    ],
+    ['protocol.QOS = [0, 1, 2].map(qos => {\n  return Buffer.from([qos])\n})\n', ''],
+  ],
+};
+
+/**
+ * `source` with one CLIENT_CUTS edit made; throws unless its text (or pattern) is there exactly
+ * once. A text that is the first line of a function stands for the whole function.
+ */
+export function cut(
+  file: string,
+  source: string,
+  [text, replacement]: readonly [string | RegExp, string],
+): string {
+  if (typeof text === 'string' && /^ *function \w+ \(.*\) \{$/.test(text)) {
+    const [start, end] = functionSpan(file, source, text);
+    return `${source.slice(0, start)}\n${replacement}${source.slice(end)}`;
+  }
+  const found =
+    typeof text === 'string'
+      ? source.split(text).length - 1
+      : (source.match(new RegExp(text.source, `${text.flags}g`)) ?? []).length;
+  if (found !== 1) {
+    const what = typeof text === 'string' ? text.split('\n')[0] : String(text);
+    throw new Error(`${file}: '${what}' not found once; review CLIENT_CUTS`);
+  }
+  return source.replace(text, () => replacement);
 }
 
 function clientStubs(path: string, source: string): string {
-  const headers = CLIENT_STUBS[basename(path)] ?? [];
-  return headers.reduce((out, header) => stubOut(basename(path), out, header), source);
+  const file = basename(path);
+  const stubbed = (CLIENT_STUBS[file] ?? []).reduce((out, h) => stubOut(file, out, h), source);
+  return (CLIENT_CUTS[file] ?? []).reduce((out, edit) => cut(file, out, edit), stubbed);
 }
 
 // Each shim is reached through a tiny CommonJS glue module, so that mqtt-packet's `require`
@@ -145,11 +269,21 @@ const shimPlugin = (clientCopy: boolean): Plugin => ({
     });
     const filter = new RegExp(`^(${Object.keys(SHIMS).join('|')})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: NAMESPACE }));
+    // `mqtt-packet/parser.js` from wire.ts, `./constants` from inside mqtt-packet: top-level
+    // files of the package only.
+    b.onResolve({ filter: /^mqtt-packet\/\w+\.js$/ }, (args) => ({
+      path: args.path.slice(MQTT_PACKET.length + 1),
+      namespace: MQTT_PACKET,
+    }));
+    b.onResolve({ filter: /^\.\/\w+$/, namespace: MQTT_PACKET }, (args) => ({
+      path: `${args.path.slice(2)}.js`,
+      namespace: MQTT_PACKET,
+    }));
     // mqtt-packet logs through `debug` on every packet; the shim makes those calls no-ops, and
     // dropping the call statements (each one a whole line, arguments free of side effects)
     // also drops their format strings from the bundle. The rest of each file is untouched.
-    b.onLoad({ filter: /[\\/]mqtt-packet[\\/][^\\/]+\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
+    b.onLoad({ filter: /.*/, namespace: MQTT_PACKET }, async (args) => {
+      const source = await readFile(join(mqttPacketDir, args.path), 'utf8');
       const contents = source.replace(DEBUG_CALL_LINE, (line) => {
         // Refuse anything but one balanced call alone on its line (a newer mqtt-packet could
         // put a second statement there); the build then fails instead of changing behaviour.
@@ -166,7 +300,11 @@ const shimPlugin = (clientCopy: boolean): Plugin => ({
           ? truthyCodeTables
           : (source: string) => source;
       const edited = edit(contents);
-      return { contents: clientCopy ? clientStubs(args.path, edited) : edited, loader: 'js' };
+      return {
+        contents: clientCopy ? clientStubs(args.path, edited) : edited,
+        loader: 'js',
+        resolveDir: mqttPacketDir,
+      };
     });
     b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       const shim = SHIMS[args.path] as { file: string; callable?: string };
@@ -209,8 +347,7 @@ function checkCodeTableUses(path: string, source: string): void {
 
 /** Names of constants.js properties (`protocol.CMD_SHIFT`...), read from the file itself. */
 async function constantNames(): Promise<string[]> {
-  const require = createRequire(join(packageDir, 'package.json'));
-  const source = await readFile(require.resolve('mqtt-packet/constants.js'), 'utf8');
+  const source = await readFile(join(mqttPacketDir, 'constants.js'), 'utf8');
   return [...new Set([...source.matchAll(/^protocol\.([A-Z][A-Z0-9_]+) =/gm)].map((m) => m[1]))];
 }
 
@@ -280,7 +417,8 @@ export function foreignInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs)
     .map((p) => p.split(sep).join('/'))
     .filter(
-      (p) => !p.startsWith('src/') && !p.startsWith(`${NAMESPACE}:`) && !ALLOWED_DEPENDENCY.test(p),
+      (p) =>
+        !p.startsWith('src/') && !p.startsWith(`${NAMESPACE}:`) && !/^mqtt-packet:\w+\.js$/.test(p),
     );
 }
 

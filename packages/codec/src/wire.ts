@@ -10,7 +10,7 @@ import Parser from 'mqtt-packet/parser.js';
 import writeToStream from 'mqtt-packet/writeToStream.js';
 import type { ProtocolVersion } from './packets.js';
 import { BufferList } from './shims/bl.js';
-import type { Props, WirePacket, WireParser } from './wire-model.js';
+import type { WirePacket, WireParser } from './wire-model.js';
 
 export type { WireParser, WireResult } from './wire-model.js';
 
@@ -19,37 +19,15 @@ function buf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
-
-function bufferProps(props: Props | undefined): void {
-  if (typeof props !== 'object' || props === null) return;
-  for (const key of Object.keys(props)) {
-    const value = props[key];
-    if (isBytes(value)) props[key] = buf(value);
-  }
-}
-
-/** The fields of a translated packet (`toWire` in encode-*.ts) that mqtt-packet needs as Buffers. */
-interface BinaryFields {
-  password?: unknown;
-  will?: { payload?: unknown; properties?: Props };
-  properties?: Props;
-}
-
 /**
- * mqtt-packet tests binary fields with `Buffer.isBuffer`, so those become Buffer views (no copy),
- * in place: the object is the translation's own. A PUBLISH payload stays as it is (writeToStream
- * measures and writes any Uint8Array). Anything else is left for mqtt-packet to judge.
+ * mqtt-packet refuses a password that is not `instanceof Buffer` (its other binary fields, the
+ * will payload and binary properties, it measures and writes as any Uint8Array), so a password
+ * becomes a Buffer view (no copy), in place: the object is the translation's own. Anything else
+ * is left for mqtt-packet to judge.
  */
 export function withBuffers(wire: object): object {
-  const w = wire as BinaryFields;
-  bufferProps(w.properties);
-  if (isBytes(w.password)) w.password = buf(w.password);
-  const will = w.will;
-  if (typeof will === 'object' && will !== null) {
-    if (isBytes(will.payload)) will.payload = buf(will.payload);
-    bufferProps(will.properties);
-  }
+  const w = wire as { password?: unknown };
+  if (w.password instanceof Uint8Array) w.password = buf(w.password);
   return wire;
 }
 

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBrowser, foreignInputs, stubOut } from '../scripts/build-browser.js';
+import { buildBrowser, cut, foreignInputs, stubOut } from '../scripts/build-browser.js';
 import * as nodeClient from '../src/client.js';
 import * as node from '../src/index.js';
 import * as nodeWire from '../src/wire.js';
@@ -95,8 +95,8 @@ describe('browser build', () => {
       expect(joined).not.toMatch(new RegExp(`node_modules/${name}/`));
     }
     // mqtt-packet's parser and generator are really in it: the codec is still mqtt-packet.
-    expect(joined).toMatch(/node_modules\/mqtt-packet\/parser\.js/);
-    expect(joined).toMatch(/node_modules\/mqtt-packet\/writeToStream\.js/);
+    expect(inputs).toContain('mqtt-packet:parser.js');
+    expect(inputs).toContain('mqtt-packet:writeToStream.js');
   });
 
   it('keeps one file per module, with mqtt-packet and the shims in the two wire files only', () => {
@@ -153,6 +153,31 @@ describe('browser build', () => {
     expect(clientWireSource).toContain('Invalid subscriptions');
   });
 
+  it("leaves out of the client copy the mqtt-packet code its encoder's input cannot reach", () => {
+    // The number cache switch, cork, bridge mode, MQTT 3.1 and the Maximum Packet Size trim
+    // (CLIENT_CUTS): in wire.js, not in wire-client.js.
+    for (const text of [
+      'cacheNumbers',
+      'generateCache',
+      'stream.cork',
+      'bridgeMode',
+      'clientId must be supplied before 3.1.1',
+      'mayEmptyProps',
+      'SubOk',
+    ]) {
+      expect(wireSource, text).toContain(text);
+      expect(clientWireSource, text).not.toContain(text);
+    }
+    // Its property tables come from ours (src/shims/property-tables.ts): one copy of the names.
+    expect(wireSource).toContain('sessionExpiryInterval: 17');
+    expect(clientWireSource).not.toContain('sessionExpiryInterval: 17');
+    expect(clientWireSource).toContain('require_mqttkit_property_tables().propertyIds');
+    // Its own checks stay: mqtt-packet still has the last word on what it refuses.
+    for (const text of ['Invalid protocol version', 'Invalid keepalive', 'Invalid password']) {
+      expect(clientWireSource, text).toContain(text);
+    }
+  });
+
   it("starts mqtt-packet's generator without its 65,536-entry number cache, and without debug calls", () => {
     expect(wireSource).toMatch(/var writeNumber = writeNumberGenerated;/);
     expect(wireSource).toMatch(/var toGenerate = false;/);
@@ -187,6 +212,11 @@ describe('browser build', () => {
     expect(() => stubOut('w.js', unbalanced, 'function connack (packet) {')).toThrow(
       /could not find the end/,
     );
+    // A cut: a function named by its first line, or text found exactly once.
+    expect(cut('w.js', source, ['function connack (packet) {', ''])).toBe('a\nb\n');
+    expect(cut('w.js', source, ['    y()\n', '    z()\n'])).toContain('    z()\n');
+    expect(() => cut('w.js', source, ['  w()\n', ''])).toThrow(/not found once/);
+    expect(() => cut('w.js', `${source}${source}`, ['    y()\n', ''])).toThrow(/not found once/);
   });
 
   it('flags a foreign input (the check is not vacuous)', () => {

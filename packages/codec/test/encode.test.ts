@@ -173,8 +173,18 @@ describe('encode refuses invalid packets with InvalidPacketError', () => {
     }
     let caught: unknown;
     try {
-      // A binary property is handed to mqtt-packet as a Buffer view over the same memory.
-      encode(publish({ properties: { correlationData: new Liar(4) } }), { protocolVersion: 5 });
+      // A password is handed to mqtt-packet as a Buffer view over the same memory.
+      encode(
+        {
+          cmd: 'connect',
+          clientId: 'c',
+          clean: true,
+          keepalive: 0,
+          username: 'u',
+          password: new Liar(4),
+        },
+        { protocolVersion: 5 },
+      );
     } catch (e) {
       caught = e;
     }

@@ -13,17 +13,43 @@ import {
 import { packetArb } from './arbitraries.js';
 import { str } from './helpers.js';
 
+/** A Buffer view of a plain Uint8Array (no copy); anything else as it is. */
+const asBuffer = (value: unknown): unknown =>
+  value instanceof Uint8Array && !Buffer.isBuffer(value)
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    : value;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/** A copy of a property object with its binary values as Buffer views. */
+const buffersIn = (props: unknown): unknown =>
+  isRecord(props)
+    ? Object.fromEntries(Object.entries(props).map(([k, x]) => [k, asBuffer(x)]))
+    : props;
+
 /**
- * mqtt-packet's own generate(): its bytes, or the message of the error it throws. toWire leaves
- * a PUBLISH payload a plain Uint8Array, which generate()'s accumulator cannot copy (it calls
- * Buffer#copy), so the reference gets a Buffer view of it.
+ * mqtt-packet's own generate(): its bytes, or the message of the error it throws. generate()'s
+ * accumulator copies every chunk with Buffer#copy, so the reference gets a copy of the object
+ * whose binary fields (payload, properties, will payload and properties) are Buffer views;
+ * `generateWire` gets the object as `toWire` left it, plain Uint8Arrays and all.
  */
 function reference(wire: object, v: ProtocolVersion): string {
-  const { payload } = wire as { payload?: unknown };
-  const forGenerate =
-    payload instanceof Uint8Array && !Buffer.isBuffer(payload)
-      ? { ...wire, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) }
-      : wire;
+  const w = wire as Record<string, unknown>;
+  const forGenerate: Record<string, unknown> = {
+    ...w,
+    payload: asBuffer(w.payload),
+    properties: buffersIn(w.properties),
+  };
+  if (isRecord(w.will)) {
+    forGenerate.will = {
+      ...w.will,
+      payload: asBuffer(w.will.payload),
+      properties: buffersIn(w.will.properties),
+    };
+  }
+  if (!('payload' in w)) delete forGenerate.payload;
+  if (!('properties' in w)) delete forGenerate.properties;
   try {
     return `bytes ${[...generate(forGenerate, { protocolVersion: v })]}`;
   } catch (e) {

@@ -122,7 +122,7 @@ class KeepaliveEngine implements Keepalive {
 
   constructor(options: KeepaliveOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError('createKeepalive: options object required');
+      throw new TypeError('createKeepalive: options required');
     }
     this.#keepaliveMs = checkDuration('keepaliveMs', options.keepaliveMs, 0);
     this.#pingTimeoutFixed = options.pingTimeoutMs !== undefined;
@@ -134,7 +134,7 @@ class KeepaliveEngine implements Keepalive {
     this.#onDead = checkCallback('onDead', options.onDead);
     this.#scheduler = options.scheduler ?? realScheduler;
     if (typeof this.#scheduler.now !== 'function' || typeof this.#scheduler.at !== 'function') {
-      throw new TypeError('createKeepalive: scheduler must have now() and at()');
+      throw new TypeError('createKeepalive: scheduler needs now() and at()');
     }
     this.#onTimer = () => this.#check();
   }

@@ -3,7 +3,7 @@ import { KeepaliveOptionError } from './errors.js';
 /** A whole number of milliseconds, at least `min`. */
 export function checkDuration(option: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new KeepaliveOptionError(option, value, `an integer number of milliseconds >= ${min}`);
+    throw new KeepaliveOptionError(option, value, `integer ms >= ${min}`);
   }
   return value;
 }

@@ -65,7 +65,7 @@ export function createRealScheduler(options: RealSchedulerOptions = {}): Schedul
   const unref = options.keepProcessAlive !== true;
   const timers = options.timers ?? hostTimers;
   if (typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function') {
-    throw new TypeError('createRealScheduler: timers must have setTimeout() and clearTimeout()');
+    throw new TypeError('createRealScheduler: timers need setTimeout() and clearTimeout()');
   }
   return {
     now: monotonicNow,

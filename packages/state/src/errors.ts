@@ -26,7 +26,7 @@ export class UnexpectedEventError extends Error {
   readonly eventType: string;
 
   constructor(stateType: string, eventType: string, why: string) {
-    super(`event "${eventType}" is not expected in state "${stateType}": ${why}`);
+    super(`event "${eventType}" unexpected in state "${stateType}": ${why}`);
     this.stateType = stateType;
     this.eventType = eventType;
   }

@@ -45,11 +45,11 @@ type Rules = { readonly [S in StateType]: { readonly [E in EventType]: RunRule<S
 const ignore = (why: string) => ({ kind: 'ignore', why }) as const;
 const reject = (why: string) => ({ kind: 'reject', why }) as const;
 
-const NO_TRANSPORT = reject('no transport exists in this state');
-const NOT_OPEN = reject('the transport is not open yet, so nothing can have been received');
+const NO_TRANSPORT = reject('no transport in this state');
+const NOT_OPEN = reject('the transport is not open yet');
 const ALREADY_OPEN = reject('the transport is already open');
-const LATE_PACKET = ignore('the transport is closing; packets still in its buffer are dropped');
-const STALE_TIMER = ignore('the timer was cleared on the way out; a late fire is harmless');
+const LATE_PACKET = ignore('late packet of a closing transport');
+const STALE_TIMER = ignore('stale timer');
 const NEVER_STARTED = reject('no timer was ever started');
 
 // Applied rules that several states share.
@@ -82,8 +82,7 @@ const PROTOCOL_VIOLATION = {
 } as const;
 const SECOND_CONNACK = {
   kind: 'apply',
-  run: (s: ConnectedState) =>
-    protocolViolation(s, 0x82, 'a second CONNACK is a protocol error [MQTT-3.2.0-2]'),
+  run: (s: ConnectedState) => protocolViolation(s, 0x82, 'second CONNACK [MQTT-3.2.0-2]'),
 } as const;
 const RETRY = {
   kind: 'apply',
@@ -192,7 +191,7 @@ export const RULES = {
   connected: {
     connect: ignore('already connected'),
     end: END_LINK,
-    abort: ignore('the connection attempt already succeeded; use end()'),
+    abort: ignore('already connected; use end()'),
     transportOpened: ALREADY_OPEN,
     transportClosed: LINK_LOST,
     connackAccepted: SECOND_CONNACK,
@@ -234,7 +233,7 @@ export const RULES = {
       run: (s) =>
         s.next === 'stop' ? ignored('nothing to abort') : applied({ ...s, next: 'stop' }),
     },
-    transportOpened: ignore('the open raced our close; the close proceeds'),
+    transportOpened: ignore('opened while closing'),
     transportClosed: {
       kind: 'apply',
       run: (s) => afterTransportClosed(s, s.cause, s.next),

@@ -146,7 +146,7 @@ function assertEvent(event: unknown): asserts event is Event {
       break;
     case 'connackRefused':
       if (!isByte(e.reasonCode) || e.reasonCode === 0) {
-        fail('connackRefused.reasonCode must be a non-zero byte (0 means accepted)');
+        fail('connackRefused.reasonCode must be a byte > 0');
       }
       break;
     case 'brokerDisconnect':

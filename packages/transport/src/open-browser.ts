@@ -37,13 +37,13 @@ export function open(
   }
   if (endpoint.kind === 'tcp' || endpoint.kind === 'tls') {
     return Promise.reject(
-      new UnsupportedProtocolError(endpoint.kind, 'browsers can only open ws: and wss: transports'),
+      new UnsupportedProtocolError(endpoint.kind, 'browsers open only ws: and wss:'),
     );
   }
   const WebSocketClass = (globalThis as { WebSocket?: BrowserWebSocketConstructor }).WebSocket;
   if (!WebSocketClass) {
     return Promise.reject(
-      new UnsupportedProtocolError(endpoint.kind, 'there is no global WebSocket in this runtime'),
+      new UnsupportedProtocolError(endpoint.kind, 'no global WebSocket in this runtime'),
     );
   }
   return openBrowserWebSocket(WebSocketClass, endpoint, options);

@@ -142,7 +142,7 @@ export function createWebSocketTransport(params: {
       driver.terminate();
       lifecycle.finish({
         initiator: 'peer',
-        error: new SocketError('Received a WebSocket text frame; MQTT requires binary frames'),
+        error: new SocketError('WebSocket text frame; MQTT needs binary frames'),
       });
     },
     error(cause) {

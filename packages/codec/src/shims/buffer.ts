@@ -1,18 +1,14 @@
 /**
  * Browser stand-in for Node's `buffer` module, used only by the browser build (see
- * `scripts/build-browser.mjs`). It implements exactly what mqtt-packet's generator
- * (`constants.js`, `numbers.js`, `writeToStream.js`, `generate.js`) and `wire.ts` call, on top
- * of Uint8Array, so no 25 KB Buffer polyfill reaches the bundle. `test/shims.test.ts` checks
- * every method against Node's Buffer.
+ * `scripts/build-browser.ts`). It implements exactly what mqtt-packet's generator
+ * (`constants.js`, `numbers.js`, `writeToStream.js`) and `wire.ts` call, on top of Uint8Array,
+ * so no 25 KB Buffer polyfill reaches the bundle. `test/shims.test.ts` checks every method
+ * against Node's Buffer, and that mqtt-packet calls nothing else.
  */
 import { utf8ByteLength } from '../utf8.js';
 
 // Created on first use, so that loading the module never needs TextEncoder.
 let encoder: InstanceType<typeof TextEncoder> | undefined;
-const utf8Encoder = (): InstanceType<typeof TextEncoder> => {
-  encoder ??= new TextEncoder();
-  return encoder;
-};
 
 class BufferShim extends Uint8Array {
   static isBuffer(value: unknown): value is BufferShim {
@@ -46,38 +42,29 @@ class BufferShim extends Uint8Array {
     return offset + 4;
   }
 
-  /** Copies all of this buffer into `target` at `targetStart`; returns the bytes copied. */
-  copy(target: Uint8Array, targetStart = 0): number {
-    target.set(this, targetStart);
-    return this.length;
-  }
-
   /** Writes a string as UTF-8 at `offset`; returns the bytes written. */
   write(text: string, offset = 0): number {
-    return utf8Encoder().encodeInto(text, this.subarray(offset)).written;
+    encoder ??= new TextEncoder();
+    return encoder.encodeInto(text, this.subarray(offset)).written;
   }
 }
 
 /**
- * Node's `Buffer.from`: `from(bytes)` copies, `from(arrayBuffer, offset, length)` is a view (no
- * copy), `from(string)` encodes UTF-8. Uint8Array.from has another contract, so it is replaced.
+ * Node's `Buffer.from` for the two forms mqtt-packet and `wire.ts` use: `from(bytes)` copies,
+ * `from(arrayBuffer, offset, length)` is a view (no copy). Uint8Array.from has another
+ * contract, so it is replaced.
  */
 function from(
-  source: ArrayLike<number> | ArrayBufferLike | string,
+  source: ArrayLike<number> | ArrayBufferLike,
   offset?: number,
   length?: number,
 ): BufferShim {
-  if (typeof source === 'string') return copyOf(utf8Encoder().encode(source));
   if (source instanceof ArrayBuffer || isSharedArrayBuffer(source)) {
     const start = offset ?? 0;
     return new BufferShim(source as ArrayBuffer, start, length ?? source.byteLength - start);
   }
-  return copyOf(source);
-}
-
-function copyOf(bytes: ArrayLike<number>): BufferShim {
-  const out = new BufferShim(bytes.length);
-  out.set(bytes);
+  const out = new BufferShim(source.length);
+  out.set(source);
   return out;
 }
 
