@@ -1,27 +1,46 @@
-// The raw ceiling: pre-encoded packets written straight to a `net` socket and a receiver that
-// only reads fixed headers to count frames. No client can do less work per message.
+// The raw ceiling: pre-encoded packets written straight to a `net` socket, and a peer that reads
+// only what a correct MQTT peer must (`raw-frames.ts`). Its replies cost no state: a QoS 1
+// PUBLISH is answered with PUBACK, a QoS 2 PUBLISH with PUBREC, a PUBREL with PUBCOMP, a PUBREC
+// with PUBREL, all replies to one read batched into one write. No client can do less per message.
 
 import { connect as netConnect, type Socket } from 'node:net';
 import { encode } from '@mqttkit/codec';
 import type { QoS } from './libs.js';
+import { FrameReader } from './raw-frames.js';
 
 const PV = { protocolVersion: 5 } as const;
 const TYPE_CONNACK = 2;
 const TYPE_PUBLISH = 3;
-const TYPE_SUBACK = 9;
 const TYPE_PUBACK = 4;
+const TYPE_PUBREC = 5;
+const TYPE_PUBREL = 6;
+const TYPE_PUBCOMP = 7;
+const TYPE_SUBACK = 9;
+
+/** Told of this connection's own publishes being acknowledged. */
+export interface AckListener {
+  /** A PUBACK, PUBREC (already answered with PUBREL when `reason` < 0x80) or PUBCOMP. */
+  ack(type: number, id: number, reason: number): void;
+  /** After the acks of one read were delivered and the replies to it written. */
+  flush(): void;
+}
 
 export interface RawConn {
   readonly socket: Socket;
   /** Writes pre-encoded bytes, resolving once the socket is below its high-water mark. */
   write(bytes: Uint8Array): Promise<void>;
   subscribe(filter: string, qos: QoS): Promise<void>;
-  /** Called with the number of PUBLISH frames in each chunk. */
+  /** Called with the number of PUBLISH frames completed in each read. */
   onPublishes(fn: (count: number) => void): void;
+  onAcks(listener: AckListener | undefined): void;
   /** Resolves on the next PUBACK. */
   nextPuback(): Promise<void>;
+  /** QoS 2 PUBLISHes received and answered with PUBREC whose PUBREL has not come yet. */
+  awaitingPubrel(): number;
   end(): Promise<void>;
 }
+
+export const TYPES = { PUBACK: TYPE_PUBACK, PUBREC: TYPE_PUBREC, PUBCOMP: TYPE_PUBCOMP } as const;
 
 /** Encodes `count` copies of a PUBLISH into one buffer (QoS 0: no packet id). */
 export function encodePublishes(
@@ -50,17 +69,40 @@ export function encodePublishes(
   return Buffer.concat(parts);
 }
 
+/** The reason code of an ack body (id, then an optional reason; absent means success). */
+const reasonOf = (bytes: Buffer, at: number, length: number): number =>
+  length > 2 ? (bytes[at + 2] as number) : 0;
+
+/** SUBACK body: packet id, properties (length-prefixed), then one code per filter. */
+function subackCode(bytes: Buffer, at: number, length: number): number {
+  let i = at + 2;
+  let propsLength = 0;
+  let multiplier = 1;
+  let b: number;
+  do {
+    b = bytes[i++] as number;
+    propsLength += (b & 0x7f) * multiplier;
+    multiplier *= 128;
+  } while (b & 0x80 && i < at + length);
+  return bytes[i + propsLength] ?? 0x80;
+}
+
 /** Opens a socket, sends CONNECT and resolves after the CONNACK. */
 export function rawConnect(port: number, clientId: string, keepalive = 60): Promise<RawConn> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ port, host: '127.0.0.1', noDelay: true });
     let connected = false;
     let onPub: (count: number) => void = () => {};
-    const waiters = new Map<number, Array<() => void>>();
-    const wait = (type: number): Promise<void> =>
+    let acks: AckListener | undefined;
+    let awaitingPubrel = 0;
+    const waiters = new Map<number, Array<(bytes: Buffer, at: number, length: number) => void>>();
+    const wait = (type: number): Promise<{ bytes: Buffer; at: number; length: number }> =>
       new Promise((ok) => {
         const list = waiters.get(type) ?? [];
-        list.push(ok);
+        // Copied: the frame's bytes are only valid during the call.
+        list.push((bytes, at, length) =>
+          ok({ bytes: Buffer.from(bytes.subarray(at, at + length)), at: 0, length }),
+        );
         waiters.set(type, list);
       });
     const conn: RawConn = {
@@ -77,12 +119,18 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
             PV,
           ),
         );
-        await suback;
+        const { bytes, at, length } = await suback;
+        const code = subackCode(bytes, at, length);
+        if (code !== qos) throw new Error(`SUBACK ${filter}: code ${code}, asked for QoS ${qos}`);
       },
       onPublishes(fn) {
         onPub = fn;
       },
-      nextPuback: () => wait(TYPE_PUBACK),
+      onAcks(listener) {
+        acks = listener;
+      },
+      nextPuback: () => wait(TYPE_PUBACK).then(() => {}),
+      awaitingPubrel: () => awaitingPubrel,
       end() {
         return new Promise((ok) => {
           socket.once('close', () => ok());
@@ -90,53 +138,76 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
         });
       },
     };
+
+    // Replies to the current read, written in one go after it.
+    let replies: Buffer | undefined;
+    let replied = 0;
+    const reply = (first: number, bytes: Buffer, idAt: number): void => {
+      if (!replies || replied + 4 > replies.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(256, (replies?.length ?? 0) * 2));
+        replies?.copy(bigger, 0, 0, replied);
+        replies = bigger;
+      }
+      replies[replied] = first;
+      replies[replied + 1] = 2;
+      replies[replied + 2] = bytes[idAt] as number;
+      replies[replied + 3] = bytes[idAt + 1] as number;
+      replied += 4;
+    };
+
+    let publishes = 0;
+    const reader = new FrameReader((first, bytes, at, length) => {
+      const type = first >> 4;
+      if (type === TYPE_PUBLISH) {
+        publishes++;
+        const qos = (first >> 1) & 3;
+        if (qos === 0) return;
+        const idAt = at + length - 2;
+        if (qos === 1) reply(TYPE_PUBACK << 4, bytes, idAt);
+        else {
+          reply(TYPE_PUBREC << 4, bytes, idAt);
+          awaitingPubrel++;
+        }
+        return;
+      }
+      if (type === TYPE_PUBREL) {
+        reply(TYPE_PUBCOMP << 4, bytes, at);
+        awaitingPubrel--;
+        return;
+      }
+      if (type === TYPE_PUBACK || type === TYPE_PUBREC || type === TYPE_PUBCOMP) {
+        const reason = reasonOf(bytes, at, length);
+        if (type === TYPE_PUBREC && reason < 0x80) reply((TYPE_PUBREL << 4) | 0x2, bytes, at);
+        acks?.ack(type, bytes.readUInt16BE(at), reason);
+      }
+      if (type === TYPE_CONNACK && !connected) {
+        connected = true;
+        const code = bytes[at + 1] as number;
+        if (code !== 0) reject(new Error(`CONNACK refused: ${code}`));
+        else resolve(conn);
+        return;
+      }
+      waiters.get(type)?.shift()?.(bytes, at, length);
+    });
+
     socket.once('error', reject);
     socket.on('connect', () => {
       socket.write(encode({ cmd: 'connect', clientId, clean: true, keepalive }, PV));
     });
-    // Frames only: the fixed header is read byte by byte, PUBLISH bodies are skipped without a
-    // copy; the few other packets (CONNACK, SUBACK, PUBACK) are gathered to read their codes.
-    let header: number[] = [];
-    let remaining = -1;
-    let type = 0;
-    let body: Buffer[] | undefined;
-    const finish = (): void => {
-      remaining = -1;
-      if (type === TYPE_PUBLISH) return;
-      const bytes = Buffer.concat(body ?? []);
-      if (type === TYPE_CONNACK && !connected) {
-        connected = true;
-        if (bytes[1] !== 0) reject(new Error(`CONNACK refused: ${bytes[1]}`));
-        else resolve(conn);
-        return;
-      }
-      waiters.get(type)?.shift()?.();
-    };
     socket.on('data', (chunk: Buffer) => {
-      let publishes = 0;
-      let i = 0;
-      while (i < chunk.length) {
-        if (remaining < 0) {
-          const b = chunk[i++] as number;
-          header.push(b);
-          if (header.length < 2 || b & 0x80) continue;
-          type = (header[0] as number) >> 4;
-          remaining = 0;
-          for (let k = header.length - 1; k >= 1; k--)
-            remaining = remaining * 128 + ((header[k] as number) & 0x7f);
-          header = [];
-          body = type === TYPE_PUBLISH ? undefined : [];
-          if (type === TYPE_PUBLISH) publishes++;
-          if (remaining === 0) finish();
-        } else {
-          const take = Math.min(remaining, chunk.length - i);
-          body?.push(chunk.subarray(i, i + take));
-          i += take;
-          remaining -= take;
-          if (remaining === 0) finish();
-        }
+      reader.push(chunk);
+      if (replied > 0 && replies) {
+        // The buffer goes to the socket: the next read gets a new one.
+        socket.write(replies.subarray(0, replied));
+        replies = undefined;
+        replied = 0;
       }
-      if (publishes) onPub(publishes);
+      if (publishes > 0) {
+        const count = publishes;
+        publishes = 0;
+        onPub(count);
+      }
+      acks?.flush();
     });
   });
 }

@@ -4,6 +4,7 @@
 import { type BenchConn, type BenchLib, LIBS, type QoS } from './libs.js';
 import { pump } from './pump.js';
 import { encodePublishes, type RawConn, rawConnect } from './raw.js';
+import { rawPumpAcked } from './raw-pump.js';
 import { median, msSince, nowNs, type Row } from './stats.js';
 
 export interface ThroughputConfig {
@@ -26,6 +27,9 @@ interface Party {
 }
 
 const BLOCK = 500;
+/** Publishes unfinished at most: QoS 0 accepted by the client, QoS 1/2 not yet PUBACK/PUBCOMP. */
+const QOS0_WINDOW = 1000;
+const QOS12_WINDOW = 100;
 
 /** Writes `n` pre-encoded copies in blocks of BLOCK, honouring backpressure. */
 async function writeAll(conn: RawConn, block: Buffer, tail: Buffer, n: number): Promise<void> {
@@ -91,7 +95,10 @@ export async function libParty(
       await sub.subscribe(topic, qos);
       const arrived = count(n, (t) => t === topic, topic);
       const t0 = nowNs();
-      await Promise.all([pump(pub, topic, payload, qos, n, qos === 0 ? 1000 : 100), arrived]);
+      await Promise.all([
+        pump(pub, topic, payload, qos, n, qos === 0 ? QOS0_WINDOW : QOS12_WINDOW),
+        arrived,
+      ]);
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
@@ -138,13 +145,20 @@ export async function rawParty(port: number, tag: string, timeoutMs: number): Pr
   };
   return {
     name: 'raw',
-    async publishRound(topic, payload, _qos, n) {
-      await sub.subscribe(topic, 0);
-      const block = encodePublishes(topic, payload, BLOCK);
-      const tail = encodePublishes(topic, payload, n % BLOCK);
+    async publishRound(topic, payload, qos, n) {
+      await sub.subscribe(topic, qos);
+      if (qos === 0) {
+        const block = encodePublishes(topic, payload, BLOCK);
+        const tail = encodePublishes(topic, payload, n % BLOCK);
+        const arrived = count(n, topic);
+        const t0 = nowNs();
+        await Promise.all([writeAll(pub, block, tail, n), arrived]);
+        return n / (msSince(t0) / 1000);
+      }
       const arrived = count(n, topic);
       const t0 = nowNs();
-      await Promise.all([writeAll(pub, block, tail, n), arrived]);
+      const acked = rawPumpAcked(pub, topic, payload, qos, n, QOS12_WINDOW);
+      await Promise.all([within(acked, timeoutMs, `raw QoS ${qos} ${topic} acks`), arrived]);
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
@@ -209,7 +223,6 @@ export async function runThroughput(
       const cpu = new Map<string, number[]>();
       for (let r = 0; r < config.rounds; r++) {
         for (const p of parties) {
-          if (p.name === 'raw' && c.qos !== 0) continue;
           // This process runs publisher and subscriber; the other parties sit idle meanwhile.
           const cpu0 = process.cpuUsage();
           const rate = await p.publishRound(`bench/${c.key}/${p.name}/${r}`, payload, c.qos, n);

@@ -85,8 +85,24 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
       const n = Number((value ?? '').replace(/[^0-9.]/g, ''));
       expect(n, `${name} / ${client}: ${value}`).toBeGreaterThan(0);
     }
-    // QoS 0 publish is compared with the raw ceiling, in the same run.
-    expect(table.some((r) => r[0]?.startsWith('publish QoS 0, 64 B') && r[1] === 'raw')).toBe(true);
+    // Every publish case is compared with the raw ceiling, in the same run.
+    for (const c of [
+      'QoS 0, 64 B',
+      'QoS 0, 16 KiB',
+      'QoS 1, 64 B',
+      'QoS 1, 16 KiB',
+      'QoS 2, 64 B',
+      'QoS 2, 16 KiB',
+    ]) {
+      expect(
+        table.some((r) => r[0]?.startsWith(`publish ${c} (`) && r[1] === 'raw'),
+        `raw row for ${c}`,
+      ).toBe(true);
+      const mqttkitRow = table.find(
+        (r) => r[0]?.startsWith(`publish ${c} (`) && r[1] === 'mqttkit',
+      );
+      expect(mqttkitRow?.[4], `vs raw for ${c}`).toMatch(/^\d+ %$/);
+    }
     // Every idle client pinged within the window (keepalive 1 s, 2.5 s window, 50 clients).
     for (const r of table.filter((t) => /PINGREQs sent$/.test(t[0] as string))) {
       expect(Number((r[2] ?? '').replace(/[^0-9]/g, '')), r.join(' ')).toBeGreaterThanOrEqual(50);

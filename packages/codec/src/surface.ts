@@ -1,0 +1,58 @@
+/**
+ * What both entries, `@mqttkit/codec` (index.ts) and `@mqttkit/codec/client` (client.ts), export
+ * besides their own `encode` and `createDecoder`: errors, packet types, constants, reason codes
+ * and topic helpers.
+ */
+export {
+  CodecError,
+  type CodecErrorCode,
+  InvalidPacketError,
+  InvalidTopicError,
+  MalformedPacketError,
+  PacketTooLargeError,
+  ProtocolError,
+} from './errors.js';
+export {
+  type AckProperties,
+  type AuthPacket,
+  type AuthProperties,
+  type ConnackPacket,
+  type ConnackProperties,
+  type ConnectPacket,
+  type ConnectProperties,
+  DEFAULT_MAX_PACKET_SIZE,
+  type DisconnectPacket,
+  type DisconnectProperties,
+  MAX_REMAINING_LENGTH,
+  type Packet,
+  type PacketCmd,
+  type PingreqPacket,
+  type PingrespPacket,
+  PROTOCOL_MAX_PACKET_SIZE,
+  PROTOCOL_VERSIONS,
+  type ProtocolVersion,
+  type PubackPacket,
+  type PubcompPacket,
+  type PublishPacket,
+  type PublishProperties,
+  type PubrecPacket,
+  type PubrelPacket,
+  type QoS,
+  type SubackPacket,
+  type SubscribePacket,
+  type SubscribeProperties,
+  type Subscription,
+  type UnsubackPacket,
+  type UnsubscribePacket,
+  type UnsubscribeProperties,
+  type UserProperties,
+  type Will,
+  type WillProperties,
+} from './packets.js';
+export { isFailureReasonCode, ReasonCode, reasonCodeName } from './reason-codes.js';
+export {
+  parseSharedSubscription,
+  topicMatches,
+  validateTopic,
+  validateTopicFilter,
+} from './topic.js';
