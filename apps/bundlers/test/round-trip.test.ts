@@ -1,6 +1,17 @@
 import { existsSync } from 'node:fs';
-import { createClient, type Message, type MqttClient } from '@mqttkit/client';
-import { type AedesHandle, type StaticSite, serveStatic, startAedes } from '@mqttkit/testkit';
+import {
+  createClient,
+  type Message,
+  type MqttClient,
+  type MqttClientEvents,
+} from '@mqttkit/client';
+import {
+  type AedesHandle,
+  nextEvent,
+  type StaticSite,
+  serveStatic,
+  startAedes,
+} from '@mqttkit/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWithVite } from './build-vite.js';
@@ -14,18 +25,11 @@ const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
 const STEP_MS = 10_000;
 const decoder = new TextDecoder();
 
-function nextMessage(client: MqttClient, topic: string): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message on ${topic}`)), STEP_MS);
-    const listener = (message: Message): void => {
-      if (message.topic !== topic) return;
-      clearTimeout(timer);
-      client.off('message', listener);
-      resolve(message);
-    };
-    client.on('message', listener);
+const nextMessage = (client: MqttClient, topic: string): Promise<Message> =>
+  nextEvent<MqttClientEvents, 'message'>(client, 'message', {
+    ms: STEP_MS,
+    where: (message) => message.topic === topic,
   });
-}
 
 const BUNDLERS = [
   { name: 'Vite (no config file)', prefix: 'vite', build: buildWithVite },

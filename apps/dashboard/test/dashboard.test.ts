@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Message, type MqttClient } from '@mqttkit/client';
+import {
+  createClient,
+  type Message,
+  type MqttClient,
+  type MqttClientEvents,
+} from '@mqttkit/client';
 import {
   type AedesHandle,
   type FaultProxy,
+  nextEvent,
   serveStatic,
   startAedes,
   startFaultProxy,
@@ -17,18 +23,11 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 const STEP_MS = 10_000;
 
-function nextMessage(client: MqttClient, topic: string): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no message on ${topic}`)), STEP_MS);
-    const listener = (message: Message): void => {
-      if (message.topic !== topic) return;
-      clearTimeout(timer);
-      client.off('message', listener);
-      resolve(message);
-    };
-    client.on('message', listener);
+const nextMessage = (client: MqttClient, topic: string): Promise<Message> =>
+  nextEvent<MqttClientEvents, 'message'>(client, 'message', {
+    ms: STEP_MS,
+    where: (message) => message.topic === topic,
   });
-}
 
 // The built page in headless Chromium, against aedes (WebSocket) behind a fault proxy.
 describe.skipIf(skip)('dashboard in a real browser', () => {

@@ -1,23 +1,12 @@
 import type { CloseReason } from '@mqttkit/state';
+import { nextEvent } from '@mqttkit/testkit';
 import type { MqttClient, MqttClientEvents } from '../src/index.js';
 
+export { sleep, until } from '@mqttkit/testkit';
+
 /** Resolves with the next `event` of `client`, or rejects after `ms`. */
-export function next<
-  E extends 'connect' | 'close' | 'offline' | 'end' | 'state' | 'message' | 'error',
->(client: MqttClient, event: E, ms = 5000): Promise<Parameters<MqttClientEvents[E]>[0]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(event, listener);
-      reject(new Error(`timed out waiting for "${event}"`));
-    }, ms);
-    const listener = ((value: Parameters<MqttClientEvents[E]>[0]) => {
-      clearTimeout(timer);
-      client.off(event, listener);
-      resolve(value);
-    }) as unknown as MqttClientEvents[E];
-    client.on(event, listener);
-  });
-}
+export const next = <E extends keyof MqttClientEvents>(client: MqttClient, event: E, ms = 5000) =>
+  nextEvent<MqttClientEvents, E>(client, event, { ms });
 
 /** Records every close-ish event with its reason. */
 export function recordReasons(client: MqttClient): Array<{ event: string; reason: CloseReason }> {
@@ -29,16 +18,3 @@ export function recordReasons(client: MqttClient): Array<{ event: string; reason
 }
 
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it is truthy or `ms` pass. */
-export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}

@@ -8,3 +8,4 @@ export * from './mosquitto.js';
 export * from './mosquitto-dynsec.js';
 export * from './packet-log.js';
 export * from './static-site.js';
+export * from './waiting.js';
