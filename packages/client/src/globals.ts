@@ -4,16 +4,13 @@
 interface HostGlobals {
   queueMicrotask(fn: () => void): void;
   TextEncoder: new () => { encode(text: string): Uint8Array };
-  TextDecoder: new () => { decode(bytes: Uint8Array): string };
 }
 
 const host = globalThis as unknown as HostGlobals;
 const encoder = new host.TextEncoder();
-const decoder = new host.TextDecoder();
 
 export const queueMicrotask = (fn: () => void): void => host.queueMicrotask(fn);
 export const utf8Encode = (text: string): Uint8Array => encoder.encode(text);
-export const utf8Decode = (bytes: Uint8Array): string => decoder.decode(bytes);
 
 /** `digits` random hex digits (client ids, response topics): unique enough, not secret. */
 export const randomHex = (random: () => number, digits: number): string => {

@@ -4,7 +4,7 @@
  * (and logged), so a slow consumer can never grow memory without bound. Control packets are
  * processed by the client regardless of how slowly the loop runs.
  */
-import { topicMatches } from '@mqttkit/codec';
+import { topicMatches } from '@mqttkit/codec/client';
 import type { CloseReason } from '@mqttkit/state';
 import type { Logger } from './logger.js';
 import type { Message } from './types.js';
