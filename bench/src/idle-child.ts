@@ -10,6 +10,7 @@ import { type BenchConn, mqttjs, mqttkit } from './libs.js';
 import { rawConnect } from './raw.js';
 import { sleep } from './stats.js';
 import { liveTimers } from './timer-count.js';
+import { touchYoungGeneration, YOUNG_GENERATION_TOUCH_MB } from './young-generation.js';
 
 export interface IdleJob {
   lib: 'mqttkit' | 'mqttkit-shared' | 'MQTT.js' | 'raw';
@@ -85,6 +86,7 @@ async function main(job: IdleJob): Promise<IdleResult> {
     const timersBefore = timers();
     await (await open('idle-warm')).end();
     await sleep(100);
+    touchYoungGeneration(YOUNG_GENERATION_TOUCH_MB);
     const before = settledMemory();
     const conns: BenchConn[] = [];
     let next = 0;
