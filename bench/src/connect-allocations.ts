@@ -5,7 +5,7 @@
 import { Session } from 'node:inspector/promises';
 import { startBenchBroker } from './broker.js';
 import { type BenchConn, mqttjs, mqttkit } from './libs.js';
-import { rawConnect } from './raw.js';
+import { rawIdleConn } from './raw.js';
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -22,14 +22,7 @@ const open = async (id: string): Promise<BenchConn> => {
     const lib = libName === 'MQTT.js' ? mqttjs : mqttkit;
     return lib.connect(broker.url, { clientId: id, keepalive: 60 });
   }
-  const raw = await rawConnect(broker.port, id, 60);
-  return {
-    publish() {},
-    subscribe: async () => {},
-    onMessage() {},
-    pings: () => 0,
-    end: () => raw.end(),
-  };
+  return rawIdleConn(broker.port, id, 60);
 };
 
 const session = new Session();

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { createSharedScheduler } from '@mqttkit/keepalive';
 import { startBenchBroker } from './broker.js';
 import { type BenchConn, mqttjs, mqttkit } from './libs.js';
-import { rawConnect } from './raw.js';
+import { rawIdleConn } from './raw.js';
 import { sleep } from './stats.js';
 import { liveTimers } from './timer-count.js';
 import { touchYoungGeneration, YOUNG_GENERATION_TOUCH_MB } from './young-generation.js';
@@ -72,14 +72,7 @@ async function main(job: IdleJob): Promise<IdleResult> {
       return lib.connect(broker.url, { clientId: id, keepalive: job.keepalive, ...extra });
     }
     // The floor: a bare socket that sent CONNECT and read its CONNACK (it never pings).
-    const raw = await rawConnect(broker.port, id, job.keepalive);
-    return {
-      publish() {},
-      subscribe: async () => {},
-      onMessage() {},
-      pings: () => 0,
-      end: () => raw.end(),
-    };
+    return rawIdleConn(broker.port, id, job.keepalive);
   };
   try {
     // One client first, so lazily loaded code and caches are in the baseline, not per client.

@@ -5,7 +5,7 @@
 
 import { connect as netConnect, type Socket } from 'node:net';
 import { encode } from '@mqttkit/codec';
-import type { QoS } from './libs.js';
+import type { BenchConn, QoS } from './libs.js';
 import { FrameReader } from './raw-frames.js';
 
 const PV = { protocolVersion: 5 } as const;
@@ -210,4 +210,20 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
       acks?.flush();
     });
   });
+}
+
+/** A bare connected socket as a `BenchConn`: the idle floor, which never publishes nor pings. */
+export async function rawIdleConn(
+  port: number,
+  clientId: string,
+  keepalive: number,
+): Promise<BenchConn> {
+  const raw = await rawConnect(port, clientId, keepalive);
+  return {
+    publish() {},
+    subscribe: async () => {},
+    onMessage() {},
+    pings: () => 0,
+    end: () => raw.end(),
+  };
 }

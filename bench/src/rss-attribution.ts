@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { startBenchBroker } from './broker.js';
 import { type BenchConn, mqttjs, mqttkit } from './libs.js';
-import { rawConnect } from './raw.js';
+import { rawIdleConn } from './raw.js';
 import { sleep } from './stats.js';
 import { touchYoungGeneration } from './young-generation.js';
 
@@ -73,14 +73,7 @@ async function main(job: Job): Promise<void> {
   const lib = job.lib === 'MQTT.js' ? mqttjs : mqttkit;
   const open = async (id: string): Promise<BenchConn> => {
     if (job.lib !== 'raw') return lib.connect(broker.url, { clientId: id, keepalive: 60 });
-    const raw = await rawConnect(broker.port, id, 60);
-    return {
-      publish() {},
-      subscribe: async () => {},
-      onMessage() {},
-      pings: () => 0,
-      end: () => raw.end(),
-    };
+    return rawIdleConn(broker.port, id, 60);
   };
   try {
     await (await open('rss-warm')).end();
