@@ -225,7 +225,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     const subscriptions = list.map((f: string | SubscriptionRequest) =>
       subscriptionOf(f, options.qos ?? 0, this.#opts.protocolVersion),
     );
-    return this.#ackable<SubscribeResult>('subscribe', subscriptions, { subscriptions }, options);
+    return this.#ackable<SubscribeResult>('subscribe', { subscriptions }, options);
   }
 
   /** Unsubscribes. Resolves with one result per filter (MQTT 5 0x11 "no subscription" is a result). */
@@ -234,7 +234,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     options: UnsubscribeOptions = {},
   ): Promise<UnsubscribeResultWithInfo[]> {
     const topicFilters = typeof filters === 'string' ? [filters] : [...filters];
-    return this.#ackable<UnsubscribeResult>('unsubscribe', topicFilters, { topicFilters }, options);
+    return this.#ackable<UnsubscribeResult>('unsubscribe', { topicFilters }, options);
   }
 
   /**
@@ -374,10 +374,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   /** SUBSCRIBE or UNSUBSCRIBE, once its filters are checked: one result per filter. */
   async #ackable<R extends object>(
     cmd: 'subscribe' | 'unsubscribe',
-    filters: readonly unknown[],
     fields: Pick<SubscribeOp, 'subscriptions'> | Pick<UnsubscribeOp, 'topicFilters'>,
     { properties, signal }: SubscribeOptions | UnsubscribeOptions,
   ): Promise<Array<R & AckInfo>> {
+    const filters = 'subscriptions' in fields ? fields.subscriptions : fields.topicFilters;
     if (filters.length === 0) throw new InvalidArgumentError(`${cmd} needs at least one filter`);
     const protocolVersion = this.#opts.protocolVersion;
     checkV5(`${cmd} properties`, properties, protocolVersion);
@@ -386,6 +386,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       protocolVersion,
     );
     const out = await this.#submit<{ results: R[] } & AckInfo>(
+      // `internal` is read of SUBSCRIBEs only: a caller's is never an internal resubscribe.
       { kind: cmd, ...fields, properties, deferred: undefined, internal: false } as Op,
       signal,
     );

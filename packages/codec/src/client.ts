@@ -17,7 +17,6 @@ import {
 } from './decoder.js';
 import { BOTH_WAYS_ENCODERS } from './encode-both-ways.js';
 import { CLIENT_TO_SERVER_ENCODERS } from './encode-client-to-server.js';
-import { fail } from './encode-fields.js';
 import {
   type EncodeOptions,
   encodePublishHeaderWith,
@@ -36,9 +35,6 @@ const wire: WireGenerator = { generateWire, generatePublishHeaderWire };
 
 const ENCODERS: PacketEncoders = { ...CLIENT_TO_SERVER_ENCODERS, ...BOTH_WAYS_ENCODERS };
 
-/** What a server sends and a client never does. */
-const SERVER_ONLY: ReadonlySet<unknown> = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
-
 const RULES: DecodeRules = {
   decoders: { ...SERVER_TO_CLIENT_DECODERS, ...BOTH_WAYS_DECODERS } satisfies PacketDecoders,
   parseWire: sharedParser(createWireParser),
@@ -50,13 +46,6 @@ const RULES: DecodeRules = {
  * UNSUBACK or PINGRESP throws `InvalidPacketError`.
  */
 export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
-  const cmd = typeof packet === 'object' && packet !== null ? packet.cmd : undefined;
-  if (SERVER_ONLY.has(cmd)) {
-    fail(
-      `${String(cmd).toUpperCase()} is sent by a server; @mqttkit/codec/client encodes ` +
-        'client-to-server packets only',
-    );
-  }
   return encodeWith(ENCODERS, wire, packet, options);
 }
 

@@ -7,7 +7,13 @@
 import { PUBLISH_ENCODER } from './encode-both-ways.js';
 import { checkProperties, fail } from './encode-fields.js';
 import { CodecError } from './errors.js';
-import type { Packet, PacketCmd, ProtocolVersion, PublishPacket } from './packets.js';
+import {
+  PACKET_NAMES,
+  type Packet,
+  type PacketCmd,
+  type ProtocolVersion,
+  type PublishPacket,
+} from './packets.js';
 import { publishBytes } from './publish-bytes.js';
 import { type Props, propsToWire } from './wire-model.js';
 
@@ -49,7 +55,17 @@ const encoderOf = (encoders: PacketEncoders, p: Packet) =>
 function validate(encoders: PacketEncoders, p: Packet, v: ProtocolVersion): void {
   if (typeof p !== 'object' || p === null) fail('packet must be an object');
   const encoder = encoderOf(encoders, p);
-  if (!encoder) fail(`unknown cmd '${String((p as { cmd: unknown }).cmd)}'`);
+  if (!encoder) {
+    const cmd: unknown = (p as { cmd: unknown }).cmd;
+    // Only `@mqttkit/codec/client` leaves packet types out of its table: those a server sends.
+    if (PACKET_NAMES.includes(cmd as PacketCmd)) {
+      fail(
+        `${String(cmd).toUpperCase()} is sent by a server; @mqttkit/codec/client encodes ` +
+          'client-to-server packets only',
+      );
+    }
+    fail(`unknown cmd '${String(cmd)}'`);
+  }
   encoder.validate(p, v);
   checkProperties(propertiesOf(p), p.cmd, v);
 }

@@ -55,10 +55,9 @@ export function propsFromWire(
     if (value === undefined) continue;
     any = true;
     if (key === 'userProperties') {
-      // Replaced by check-frame's own reading (see FrameInfo); keep a placeholder here.
+      // The frame reader's pairs (FrameInfo) instead of mqtt-packet's: every value of a repeated
+      // name, in the order received.
       if (user) out.userProperties = user;
-    } else if (key === 'subscriptionIdentifier' && Array.isArray(value)) {
-      out[key] = value;
     } else if (value instanceof Uint8Array) {
       out[key] = u8(value);
     } else {
@@ -75,7 +74,7 @@ export function withProps<T extends object>(packet: T, props: Props | undefined)
 
 /**
  * Our property names to mqtt-packet's, leaving out undefined ones. Binary values stay
- * Uint8Arrays here; the generator (`wire.ts`) makes Buffer views of them.
+ * Uint8Arrays: mqtt-packet measures and writes them as they are.
  */
 export function propsToWire(p: object | undefined): Props | undefined {
   if (!p) return undefined;
