@@ -111,7 +111,7 @@ describe('fast decode path', () => {
     });
   }
 
-  it('leaves packets with properties, and every other type, to the general path', () => {
+  it('takes a PUBLISH with properties too, and leaves acks with properties and other types to the general path', () => {
     const withProps: Packet = {
       cmd: 'publish',
       topic: 'a/b',
@@ -124,7 +124,9 @@ describe('fast decode path', () => {
     };
     const frame = encode(withProps, { protocolVersion: 5 });
     const info = checkFrame(3, frame[0]! & 0x0f, frame.subarray(2), 5);
-    expect(fastDecode(frame, 2, info, 5)).toBeUndefined();
+    // Since issue 16 the walk keeps a PUBLISH's properties, and the native path builds it.
+    expect(fastDecode(frame, 2, info, 5)).toEqual(withProps);
+    expect(fastDecode(frame, 2, info, 5)).toEqual(MQTT_PACKET.decode(frame, 2, info, 5));
     const ackWithProps = Uint8Array.from([0x40, 5, 0, 1, 0x10, 1, 0x1f]);
     expect(fastDecode(ackWithProps, 2, {}, 5)).toBeUndefined();
     expect(fastDecode(Uint8Array.from([0xd0, 0]), 2, {}, 5)).toBeUndefined();

@@ -103,8 +103,13 @@ export interface FrameInfo {
   userProperties?: UserProperties;
   willUserProperties?: UserProperties;
   /**
-   * A PUBLISH without properties (any MQTT 3.1.1 one): the fields read on the way and where its
+   * A PUBLISH: the fields read on the way, its properties (MQTT 5, when it has any) and where its
    * payload starts in the body, so it can be built without mqtt-packet (`native/decode.ts`).
    */
-  plainPublish?: { topic: string; packetId: number | undefined; payloadStart: number };
+  publish?: {
+    topic: string;
+    packetId: number | undefined;
+    properties: Record<string, unknown> | undefined;
+    payloadStart: number;
+  };
 }

@@ -93,13 +93,16 @@ function publish(r: Reader, flags: number, v: ProtocolVersion, info: FrameInfo):
   const topic = r.string('Topic Name');
   const id = qos > 0 ? packetId(r) : undefined;
   let names: Set<string> | undefined;
-  if (v === 5) names = properties(r, 'publish', info);
+  let values: Record<string, unknown> | undefined;
+  if (v === 5) {
+    values = {};
+    names = properties(r, 'publish', info, values);
+  }
   // Checked now that we know whether a Topic Alias stands in for it [MQTT-3.3.2-1].
   checkTopicName(r, topic, 'Topic Name', v, names?.has('topicAlias') === true);
   // The rest is the payload: any bytes.
-  if (names === undefined || names.size === 0) {
-    info.plainPublish = { topic, packetId: id, payloadStart: r.pos };
-  }
+  const props = names !== undefined && names.size > 0 ? values : undefined;
+  info.publish = { topic, packetId: id, properties: props, payloadStart: r.pos };
 }
 
 function ack(codes: ReadonlySet<number>): FrameCheck {

@@ -20,8 +20,17 @@ function addPair(target: UserProperties, name: string, value: string): void {
   });
 }
 
-/** Reads a property block; returns the names present. */
-export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): Set<string> {
+/**
+ * Reads a property block; returns the names present. With `values`, also keeps each property's
+ * value there, as the packet model holds it (flags as booleans, binary data as views,
+ * `subscriptionIdentifiers` as a list, `userProperties` as in `info`).
+ */
+export function properties(
+  r: Reader,
+  ctx: PropertyContext,
+  info?: FrameInfo,
+  values?: Record<string, unknown>,
+): Set<string> {
   const where = ctx === 'will' ? 'Will Properties' : `${r.packet} properties`;
   const len = r.varint(`${where} length`);
   if (len > r.left) {
@@ -49,26 +58,31 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
     seen.add(def.name);
     const what = `property ${def.name}`;
     let value = -1;
+    let kept: unknown;
     switch (def.kind) {
       case 'bool':
       case 'byte':
         value = p.u8(what);
         if (value > 1) throw new ProtocolError(`${what} must be 0 or 1, got ${value}`);
+        kept = def.kind === 'bool' ? value === 1 : value;
         break;
       case 'int16':
         value = p.u16(what);
+        kept = value;
         break;
       case 'int32':
         value = p.u32(what);
+        kept = value;
         break;
       case 'varint':
         value = p.varint(what);
+        kept = value;
         break;
       case 'string':
-        p.string(what);
+        kept = p.string(what);
         break;
       case 'binary':
-        p.binary(what);
+        kept = p.binary(what);
         break;
       case 'pair': {
         const key = p.string(`${what} name`);
@@ -82,7 +96,16 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
       }
     }
     if (def.nonZero && value === 0) throw new ProtocolError(`${what} must not be 0`);
+    if (values && kept !== undefined) {
+      // A PUBLISH may repeat the Subscription Identifier: the model holds a list of them.
+      if (id === 0x0b) {
+        const ids = (values.subscriptionIdentifiers as unknown[] | undefined) ?? [];
+        ids.push(kept);
+        values.subscriptionIdentifiers = ids;
+      } else values[def.name] = kept;
+    }
   }
+  if (values && info?.userProperties && ctx !== 'will') values.userProperties = info.userProperties;
   r.pos = end;
   return seen;
 }
