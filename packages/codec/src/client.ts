@@ -3,24 +3,15 @@
  * sends and `createDecoder` reads the packets a server sends (spec 2.1.2, "Direction of flow"),
  * as the packet table's `direction` says. Everything else is the same as `@mqttkit/codec`.
  */
-import {
-  createStreamDecoder,
-  type Decoder,
-  type DecoderOptions,
-} from './framing/stream-decoder.js';
+import type { Decoder, DecoderOptions } from './framing/stream-decoder.js';
 import type { Packet, PublishPacket } from './model/packets.js';
-import { frameDecoder } from './table/decode-frame.js';
-import {
-  type EncodeOptions,
-  encodePacket,
-  encodePublishHeaderWith,
-} from './table/encode-packet.js';
-import { PACKET_TABLE } from './table/packet-table.js';
+import type { EncodeOptions } from './table/encode-packet.js';
+import { entryPoint } from './table/entry-point.js';
 
 export type { Decoder, DecoderOptions } from './framing/stream-decoder.js';
 export type { EncodeOptions } from './table/encode-packet.js';
 
-const decodeFrame = frameDecoder(PACKET_TABLE, 'client');
+const codec = entryPoint('client');
 
 /**
  * `encode` of `@mqttkit/codec` for the packets a client sends: CONNECT, PUBLISH, PUBACK, PUBREC,
@@ -28,12 +19,12 @@ const decodeFrame = frameDecoder(PACKET_TABLE, 'client');
  * UNSUBACK or PINGRESP throws `InvalidPacketError`.
  */
 export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
-  return encodePacket(PACKET_TABLE, 'client', packet, options);
+  return codec.encode(packet, options);
 }
 
 /** `encodePublishHeader` of `@mqttkit/codec`, the same here. */
 export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
-  return encodePublishHeaderWith(PACKET_TABLE, packet, options);
+  return codec.encodePublishHeader(packet, options);
 }
 
 /**
@@ -42,7 +33,7 @@ export function encodePublishHeader(packet: PublishPacket, options: EncodeOption
  * UNSUBSCRIBE or PINGREQ is reported as a `ProtocolError` (reason code 0x82).
  */
 export function createDecoder(options: DecoderOptions): Decoder {
-  return createStreamDecoder(decodeFrame, options);
+  return codec.createDecoder(options);
 }
 
 export * from './surface.js';

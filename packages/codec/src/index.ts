@@ -1,23 +1,14 @@
 /** `@mqttkit/codec`: every packet, either direction, over the packet table (table/). */
 
-import {
-  createStreamDecoder,
-  type Decoder,
-  type DecoderOptions,
-} from './framing/stream-decoder.js';
+import type { Decoder, DecoderOptions } from './framing/stream-decoder.js';
 import type { Packet, PublishPacket } from './model/packets.js';
-import { frameDecoder } from './table/decode-frame.js';
-import {
-  type EncodeOptions,
-  encodePacket,
-  encodePublishHeaderWith,
-} from './table/encode-packet.js';
-import { PACKET_TABLE } from './table/packet-table.js';
+import type { EncodeOptions } from './table/encode-packet.js';
+import { entryPoint } from './table/entry-point.js';
 
 export type { Decoder, DecoderOptions } from './framing/stream-decoder.js';
 export type { EncodeOptions } from './table/encode-packet.js';
 
-const decodeFrame = frameDecoder(PACKET_TABLE, 'either');
+const codec = entryPoint('either');
 
 /**
  * Creates a streaming decoder. It reads each fixed header itself, refuses a packet larger than
@@ -31,7 +22,7 @@ const decodeFrame = frameDecoder(PACKET_TABLE, 'either');
  * chunk (no copy): do not reuse a chunk's memory after pushing it.
  */
 export function createDecoder(options: DecoderOptions): Decoder {
-  return createStreamDecoder(decodeFrame, options);
+  return codec.createDecoder(options);
 }
 
 /**
@@ -40,7 +31,7 @@ export function createDecoder(options: DecoderOptions): Decoder {
  * `MQTTKIT_ERR_INVALID_PACKET`) saying what is wrong.
  */
 export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
-  return encodePacket(PACKET_TABLE, 'either', packet, options);
+  return codec.encode(packet, options);
 }
 
 /**
@@ -51,7 +42,7 @@ export function encode(packet: Packet, options: EncodeOptions): Uint8Array {
  * referenced, so it must not change until it is written.
  */
 export function encodePublishHeader(packet: PublishPacket, options: EncodeOptions): Uint8Array {
-  return encodePublishHeaderWith(PACKET_TABLE, packet, options);
+  return codec.encodePublishHeader(packet, options);
 }
 
 export * from './surface.js';

@@ -91,6 +91,16 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
     return !dead;
   };
 
+  /** Hands over the frame that was being filled, now whole; false when the decoder died. */
+  const handleFilledFrame = (): boolean => {
+    const done = frame as Uint8Array;
+    const bodyStart = headerLen;
+    frame = undefined;
+    headerLen = 0;
+    filled = 0;
+    return handleFrame(done, bodyStart);
+  };
+
   // Chunks pushed from inside onPacket wait until the current chunk is done, to keep order.
   const queue: Uint8Array[] = [];
   let busy = false;
@@ -123,14 +133,7 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
         frame.set(chunk.subarray(off, off + take), filled);
         filled += take;
         off += take;
-        if (filled === frame.length) {
-          const done = frame;
-          const bodyStart = headerLen;
-          frame = undefined;
-          headerLen = 0;
-          filled = 0;
-          if (!handleFrame(done, bodyStart)) return;
-        }
+        if (filled === frame.length && !handleFilledFrame()) return;
         continue;
       }
 
@@ -178,15 +181,8 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
       frame = new Uint8Array(total);
       frame.set(header.subarray(0, headerLen), 0);
       filled = headerLen;
-      if (remaining === 0) {
-        // A header-only packet (PINGRESP...) whose header was split across chunks.
-        const done = frame;
-        const bodyStart = headerLen;
-        frame = undefined;
-        headerLen = 0;
-        filled = 0;
-        if (!handleFrame(done, bodyStart)) return;
-      }
+      // A header-only packet (PINGRESP...) whose header was split across chunks.
+      if (remaining === 0 && !handleFilledFrame()) return;
     }
   };
 

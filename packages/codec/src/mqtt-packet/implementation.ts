@@ -9,7 +9,6 @@ import {
   type Packet,
   type PacketCmd,
   type ProtocolVersion,
-  type PublishPacket,
 } from '../model/packets.js';
 import type { PacketImplementation } from '../table/implementation.js';
 import { FROM_WIRE } from './from-wire.js';
@@ -30,7 +29,7 @@ export function toWire(p: Packet, v: ProtocolVersion): object {
 
 export const MQTT_PACKET: PacketImplementation = {
   encode: (p, v) => generateWire(toWire(p, v), v),
-  encodePublishHeader: (p: PublishPacket, v) =>
+  encodePublishHeader: (p, v) =>
     generatePublishHeaderWire(toWire(p, v) as { payload: Uint8Array }, v),
   decode(frame: Uint8Array, bodyStart: number, info: FrameInfo, v: ProtocolVersion): Packet {
     const type = (frame[0] as number) >> 4;

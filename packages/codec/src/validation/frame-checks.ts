@@ -10,17 +10,7 @@ import type { FrameInfo, Reader } from '../framing/frame-reader.js';
 import { MalformedPacketError, ProtocolError } from '../model/errors.js';
 import type { PacketCmd, ProtocolVersion } from '../model/packets.js';
 import type { PropertyContext } from '../model/properties.js';
-import {
-  AUTH_REASON_CODES,
-  CONNACK_REASON_CODES,
-  CONNACK_RETURN_CODES_V4,
-  DISCONNECT_REASON_CODES,
-  PUBACK_REASON_CODES,
-  PUBREL_REASON_CODES,
-  SUBACK_REASON_CODES,
-  SUBACK_RETURN_CODES_V4,
-  UNSUBACK_REASON_CODES,
-} from '../model/reason-codes.js';
+import * as tables from '../model/reason-codes.js';
 import { checkTopicName, packetId, properties, reasonCode, topicName } from './frame-fields.js';
 
 /**
@@ -75,8 +65,8 @@ function connack(r: Reader, _flags: number, v: ProtocolVersion, info: FrameInfo)
   }
   const code =
     v === 5
-      ? reasonCode(r, CONNACK_REASON_CODES)
-      : reasonCode(r, CONNACK_RETURN_CODES_V4, 'return code');
+      ? reasonCode(r, tables.CONNACK_REASON_CODES)
+      : reasonCode(r, tables.CONNACK_RETURN_CODES_V4, 'return code');
   if (code !== 0 && flags & 0x01) {
     throw new ProtocolError(
       'CONNACK refuses the connection but sets Session Present [MQTT-3.2.2-4]',
@@ -140,8 +130,8 @@ function suback(r: Reader, _flags: number, v: ProtocolVersion, info: FrameInfo):
   if (v === 5) properties(r, 'suback', info);
   if (r.left === 0) throw new ProtocolError('SUBACK has no reason codes');
   while (r.left > 0) {
-    if (v === 5) reasonCode(r, SUBACK_REASON_CODES);
-    else reasonCode(r, SUBACK_RETURN_CODES_V4, 'return code');
+    if (v === 5) reasonCode(r, tables.SUBACK_REASON_CODES);
+    else reasonCode(r, tables.SUBACK_RETURN_CODES_V4, 'return code');
   }
 }
 
@@ -157,7 +147,7 @@ function unsuback(r: Reader, _flags: number, v: ProtocolVersion, info: FrameInfo
   if (v === 5) {
     properties(r, 'unsuback', info);
     if (r.left === 0) throw new ProtocolError('UNSUBACK has no reason codes');
-    while (r.left > 0) reasonCode(r, UNSUBACK_REASON_CODES);
+    while (r.left > 0) reasonCode(r, tables.UNSUBACK_REASON_CODES);
   }
   r.done();
 }
@@ -177,8 +167,8 @@ function coded(codes: ReadonlySet<number>, ctx: 'disconnect' | 'auth'): FrameChe
 /** PINGREQ and PINGRESP: no body. */
 const empty: FrameCheck = (r) => r.done();
 
-const pubAck = ack(PUBACK_REASON_CODES);
-const pubRel = ack(PUBREL_REASON_CODES);
+const pubAck = ack(tables.PUBACK_REASON_CODES);
+const pubRel = ack(tables.PUBREL_REASON_CODES);
 
 export const FRAME_CHECKS: { readonly [C in PacketCmd]: FrameCheck } = {
   connect,
@@ -194,6 +184,6 @@ export const FRAME_CHECKS: { readonly [C in PacketCmd]: FrameCheck } = {
   unsuback,
   pingreq: empty,
   pingresp: empty,
-  disconnect: coded(DISCONNECT_REASON_CODES, 'disconnect'),
-  auth: coded(AUTH_REASON_CODES, 'auth'),
+  disconnect: coded(tables.DISCONNECT_REASON_CODES, 'disconnect'),
+  auth: coded(tables.AUTH_REASON_CODES, 'auth'),
 };

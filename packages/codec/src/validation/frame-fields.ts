@@ -68,15 +68,12 @@ export function properties(
         break;
       case 'int16':
         value = p.u16(what);
-        kept = value;
         break;
       case 'int32':
         value = p.u32(what);
-        kept = value;
         break;
       case 'varint':
         value = p.varint(what);
-        kept = value;
         break;
       case 'string':
         kept = p.string(what);
@@ -96,6 +93,8 @@ export function properties(
       }
     }
     if (def.nonZero && value === 0) throw new ProtocolError(`${what} must not be 0`);
+    // The integer kinds keep the number read.
+    if (kept === undefined && def.kind !== 'pair') kept = value;
     if (values && kept !== undefined) {
       // A PUBLISH may repeat the Subscription Identifier: the model holds a list of them.
       if (id === 0x0b) {
