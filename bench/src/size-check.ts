@@ -33,7 +33,7 @@ export const BUDGET_GZIP_BYTES = 40_900;
 export const PREVIOUS_BUILD = {
   /** `@mqttkit/client (browser)`, gzip -9. */
   clientGzipBytes: 34_945,
-  /** mqtt-packet's share of it (its copy for the client entry, `wire-client.js`). */
+  /** mqtt-packet's share of it (then its edited copy for the client entry). */
   mqttPacketGzipBytes: 7_400,
 } as const;
 

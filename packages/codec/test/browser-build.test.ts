@@ -275,7 +275,7 @@ describe('browser build', () => {
       expect(ours).toMatch(/^threw /);
       expect(ours).toBe(outcome(nodeWire, packet, v));
     }
-    // And the parser's refusals of frames that check-frame would have stopped earlier.
+    // And the parser's refusals of frames that the frame walk (validation/) would have stopped earlier.
     const frames = [
       Uint8Array.of(0x30, 0x01, 0x00),
       Uint8Array.of(0x20, 0x02, 0x00),
