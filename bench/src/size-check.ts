@@ -19,11 +19,23 @@ const repoDir = join(benchDir, '..');
 export const GOAL_GZIP_BYTES = 30_000;
 
 /**
- * What CI enforces until the goal is met: the last measured size (34,973 B, after the client
- * switched to `@mqttkit/codec/client` and the cuts that followed) plus about 1 %. It only ratchets down: lower it with every
- * cut.
+ * What CI enforces until the goal is met: the last measured size plus about 1 %. It was raised
+ * once, by issue 16, when the codec stopped editing mqtt-packet's source text (40,464 B, see
+ * `PREVIOUS_BUILD`); otherwise it only ratchets down: lower it with every cut.
  */
-export const BUDGET_GZIP_BYTES = 35_400;
+export const BUDGET_GZIP_BYTES = 40_900;
+
+/**
+ * The figures of the last build that edited mqtt-packet's source text for browsers (stubbed
+ * functions, cut code, renamed properties, deleted `debug(...)` lines; 2026-11-24, before issue
+ * 16), recorded when they were measured: that build no longer exists to be measured again.
+ */
+export const PREVIOUS_BUILD = {
+  /** `@mqttkit/client (browser)`, gzip -9. */
+  clientGzipBytes: 34_945,
+  /** mqtt-packet's share of it (then its edited copy for the client entry). */
+  mqttPacketGzipBytes: 7_400,
+} as const;
 
 /** Packages that are Node built-ins or their npm polyfills; none may reach a browser bundle. */
 export const FORBIDDEN_PACKAGES: ReadonlySet<string> = new Set([
@@ -83,22 +95,22 @@ export const MQTTKIT_ENTRIES: SizeEntry[] = [
 export const COMBINED = 'codec + transport + keepalive + state';
 
 /**
- * The client entry's copy of mqtt-packet (its parser, generator and constants, with the shims and
- * the wrapper around them) as one built file of the codec.
+ * mqtt-packet as the codec's browser build carries it (its parser, generator and constants as
+ * published, with the shims and the wrapper around them): one built file of the codec.
  */
-const CLIENT_WIRE = 'packages/codec/dist/browser/wire-client.js';
+const MQTT_PACKET_FILE = 'packages/codec/dist/browser/mqtt-packet/wire.js';
 
 /**
- * The client bundle with `wire-client.js` replaced by functions that throw: what everything but
- * mqtt-packet costs. Issue 10 keeps mqtt-packet as the codec, so the goal has to fit its share.
+ * The client bundle with mqtt-packet's file replaced by functions that throw: what everything
+ * but mqtt-packet costs. Issue 10 keeps mqtt-packet as the codec, so the goal has to fit its share.
  */
 export const WITHOUT_MQTT_PACKET: SizeEntry = {
   name: 'client without mqtt-packet (not an app)',
   imports: ['@mqttkit/client'],
   replace: {
-    [CLIENT_WIRE]:
+    [MQTT_PACKET_FILE]:
       "const gone = () => { throw new Error('not in this measurement'); };\n" +
-      'export { gone as createWireParser, gone as generateWire, gone as generatePublishHeaderWire };',
+      'export { gone as parseWire, gone as generateWire, gone as generatePublishHeaderWire, gone as withBuffers };',
   },
 };
 
@@ -279,13 +291,14 @@ export async function runSizeCheck(): Promise<SizeReport> {
   if (!reference.inputs.some((i) => i.endsWith('mqtt/dist/mqtt.esm.js'))) {
     problems.push(`MQTT.js resolved to ${reference.inputs.join(', ')}, not dist/mqtt.esm.js`);
   }
-  if (!client.inputs.includes(CLIENT_WIRE)) {
-    problems.push(`${CLIENT} no longer reads ${CLIENT_WIRE}; update WITHOUT_MQTT_PACKET`);
+  if (!client.inputs.includes(MQTT_PACKET_FILE)) {
+    problems.push(`${CLIENT} no longer reads ${MQTT_PACKET_FILE}; update WITHOUT_MQTT_PACKET`);
   }
   return { rows, reference, client, combined, withoutMqttPacket, problems };
 }
 
 const kb = (n: number): string => `${(n / 1000).toFixed(1)} KB`;
+const signedKb = (n: number): string => `${n >= 0 ? '+' : ''}${kb(n)}`;
 
 /** The table printed by `pnpm size`. */
 export function formatReport(report: SizeReport): string {
@@ -310,8 +323,12 @@ export function formatReport(report: SizeReport): string {
     '',
     `budget: ${CLIENT} <= ${kb(BUDGET_GZIP_BYTES)} gzipped, enforced (${report.client.gzipped} B now); ` +
       `goal ${kb(GOAL_GZIP_BYTES)}: ${report.client.gzipped <= GOAL_GZIP_BYTES ? 'met' : `not met, ${report.client.gzipped - GOAL_GZIP_BYTES} B over`}; KB = 1000 bytes`,
-    `of it mqtt-packet (${CLIENT_WIRE}): ${kb(mqttPacket)} gzipped; ` +
+    `of it mqtt-packet (${MQTT_PACKET_FILE}): ${kb(mqttPacket)} gzipped; ` +
       `everything else: ${kb(report.withoutMqttPacket.gzipped)}, ` +
       `so the goal leaves ${kb(GOAL_GZIP_BYTES - mqttPacket)} for it`,
+    `previous build (mqtt-packet's source edited for browsers, recorded figures): ${CLIENT} ` +
+      `${kb(PREVIOUS_BUILD.clientGzipBytes)} gzipped, mqtt-packet ${kb(PREVIOUS_BUILD.mqttPacketGzipBytes)}; ` +
+      `now ${kb(report.client.gzipped)} (${signedKb(report.client.gzipped - PREVIOUS_BUILD.clientGzipBytes)}), ` +
+      `mqtt-packet ${kb(mqttPacket)} (${signedKb(mqttPacket - PREVIOUS_BUILD.mqttPacketGzipBytes)})`,
   ].join('\n');
 }

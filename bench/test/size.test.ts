@@ -53,9 +53,9 @@ describe('browser size check', () => {
     const one = report.rows.find((r) => r.name.includes('validateTopic only'));
     expect([...(one?.kept ?? [])].sort()).toEqual(
       [
-        'packages/codec/dist/browser/topic.js',
-        'packages/codec/dist/browser/errors.js',
-        'packages/codec/dist/browser/utf8.js',
+        'packages/codec/dist/browser/model/topic.js',
+        'packages/codec/dist/browser/model/errors.js',
+        'packages/codec/dist/browser/model/utf8.js',
       ].sort(),
     );
     expect(one?.gzipped).toBeLessThan(2_000);

@@ -13,7 +13,8 @@ const ALLOWED = [
   /^packages\/(client|keepalive|state)\/dist\/[\w-]+\.js$/,
   // transport's modules but its Node-only ones (TCP, TLS, the `ws` package and their entry).
   /^packages\/transport\/dist\/(?!(index|open|tcp|tls|ws|socket-link)\.js$)[\w-]+\.js$/,
-  /^packages\/codec\/dist\/browser\/[\w-]+\.js$/,
+  // codec's browser build, one file per module in the folders of its src/.
+  /^packages\/codec\/dist\/browser\/([\w-]+\/)?[\w-]+\.js$/,
   // Vite's default `<link rel="modulepreload">` polyfill for older browsers: not a Node shim.
   /^\0vite\/modulepreload-polyfill\.js$/,
 ];

@@ -11,7 +11,7 @@ export {
   MalformedPacketError,
   PacketTooLargeError,
   ProtocolError,
-} from './errors.js';
+} from './model/errors.js';
 export {
   type AckProperties,
   type AuthPacket,
@@ -48,11 +48,11 @@ export {
   type UserProperties,
   type Will,
   type WillProperties,
-} from './packets.js';
-export { isFailureReasonCode, ReasonCode, reasonCodeName } from './reason-codes.js';
+} from './model/packets.js';
+export { isFailureReasonCode, ReasonCode, reasonCodeName } from './model/reason-codes.js';
 export {
   parseSharedSubscription,
   topicMatches,
   validateTopic,
   validateTopicFilter,
-} from './topic.js';
+} from './model/topic.js';

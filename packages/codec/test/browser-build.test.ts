@@ -1,60 +1,67 @@
 /**
  * The browser build (`browser` export condition, dist/browser/) is the same src/ and the same
- * mqtt-packet code over the shims in src/shims/. Built here in memory with the exact options of
- * `pnpm build`, it must keep Node-only modules out of its graph and behave byte for byte like
- * the Node build: same encodings, same decoded packets, same errors.
+ * mqtt-packet code, as published, over the shims in src/shims/. Built here in memory with the
+ * exact options of `pnpm build`, it must keep Node-only modules out of its graph, carry
+ * mqtt-packet's files unchanged, and behave byte for byte like the Node build: same encodings,
+ * same decoded packets, same errors.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBrowser, cut, foreignInputs, stubOut } from '../scripts/build-browser.js';
+import { buildBrowser, foreignInputs, SHIMS, SUBSTITUTES } from '../scripts/build-browser.js';
 import * as nodeClient from '../src/client.js';
 import * as node from '../src/index.js';
-import * as nodeWire from '../src/wire.js';
+import * as nodeWire from '../src/mqtt-packet/wire.js';
 import { packetArb } from './arbitraries.js';
 
 type Codec = typeof node;
 let browser: Codec;
 let browserClient: typeof nodeClient;
 let browserWire: typeof nodeWire;
-let inputs: string[] = [];
-/** Output file name -> the inputs esbuild put into it. */
+/** Input path -> bytes esbuild read for it. */
+let inputs: Record<string, number> = {};
+/** Output file (relative to dist/browser/) -> the inputs esbuild put into it. */
 let outputs: Record<string, string[]> = {};
-/** Output file name -> the sibling files it imports. */
-let imports: Record<string, string[]> = {};
+/** Output file -> what it imports. */
+let imports: Record<string, { path: string; external?: boolean }[]> = {};
 let wireSource = '';
-let clientWireSource = '';
 let dir = '';
+
+const packageDir = join(import.meta.dirname, '..');
+const outdir = join(packageDir, 'dist/browser');
+const mqttPacketDir = dirname(createRequire(import.meta.url).resolve('mqtt-packet/package.json'));
 
 beforeAll(async () => {
   const result = await buildBrowser({ write: false });
-  inputs = Object.keys(result.metafile.inputs);
+  inputs = Object.fromEntries(
+    Object.entries(result.metafile.inputs).map(([path, i]) => [path, i.bytes]),
+  );
+  const key = (file: string) => relative(outdir, join(packageDir, file)).split('\\').join('/');
   outputs = Object.fromEntries(
-    Object.entries(result.metafile.outputs).map(([file, o]) => [
-      basename(file),
-      Object.keys(o.inputs),
-    ]),
+    Object.entries(result.metafile.outputs).map(([file, o]) => [key(file), Object.keys(o.inputs)]),
   );
   imports = Object.fromEntries(
-    Object.entries(result.metafile.outputs).map(([file, o]) => [
-      basename(file),
-      o.imports.map((i) => basename(i.path)),
-    ]),
+    Object.entries(result.metafile.outputs).map(([file, o]) => [key(file), o.imports]),
   );
   // Written out as they would be in dist/browser/, then imported like any ES module.
   dir = await mkdtemp(join(tmpdir(), 'mqttkit-codec-browser-'));
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }');
   for (const file of result.outputFiles ?? []) {
-    await writeFile(join(dir, basename(file.path)), file.contents);
-    if (basename(file.path) === 'wire.js') wireSource = file.text;
-    if (basename(file.path) === 'wire-client.js') clientWireSource = file.text;
+    const target = join(dir, relative(outdir, file.path));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.contents);
+    if (relative(outdir, file.path).endsWith('wire.js')) wireSource = file.text;
   }
   browser = (await import(pathToFileURL(join(dir, 'index.js')).href)) as Codec;
   browserClient = (await import(pathToFileURL(join(dir, 'client.js')).href)) as typeof nodeClient;
-  browserWire = (await import(pathToFileURL(join(dir, 'wire.js')).href)) as typeof nodeWire;
+  browserWire = (await import(
+    pathToFileURL(join(dir, 'mqtt-packet/wire.js')).href
+  )) as typeof nodeWire;
 }, 30_000);
 
 afterAll(async () => {
@@ -86,137 +93,55 @@ function encodeWith(codec: Codec, p: node.Packet, v: node.ProtocolVersion): numb
 }
 
 describe('browser build', () => {
-  it('has no Node built-in, polyfill or stream module in its graph', () => {
-    expect(
-      foreignInputs({ inputs: Object.fromEntries(inputs.map((i) => [i, {}])) } as never),
-    ).toEqual([]);
-    const joined = inputs.join('\n');
+  it('has no Node built-in, polyfill or stream module in its graph, nor in its imports', () => {
+    expect(foreignInputs({ inputs } as never)).toEqual([]);
+    const joined = Object.keys(inputs).join('\n');
     for (const name of ['buffer', 'events', 'readable-stream', 'debug', 'process', 'util', 'bl']) {
       expect(joined).not.toMatch(new RegExp(`node_modules/${name}/`));
     }
     // mqtt-packet's parser and generator are really in it: the codec is still mqtt-packet.
-    expect(inputs).toContain('mqtt-packet:parser.js');
-    expect(inputs).toContain('mqtt-packet:writeToStream.js');
+    expect(inputs['mqtt-packet:parser.js']).toBeGreaterThan(0);
+    expect(inputs['mqtt-packet:writeToStream.js']).toBeGreaterThan(0);
+    // What is left as an import is another output file, never a module a page lacks.
+    for (const [file, list] of Object.entries(imports)) {
+      for (const i of list) expect(i.path, file).toMatch(/^\.\.?\/.*\.js$/);
+    }
   });
 
-  it('keeps one file per module, with mqtt-packet and the shims in the two wire files only', () => {
-    expect(Object.keys(outputs).sort()).toContain('topic.js');
+  it('carries every file of mqtt-packet it needs exactly as published (not one byte changed)', () => {
+    const files = Object.keys(inputs).filter((i) => i.startsWith('mqtt-packet:'));
+    expect(files.length).toBeGreaterThan(4);
+    for (const input of files) {
+      const published = readFileSync(join(mqttPacketDir, input.slice('mqtt-packet:'.length)));
+      expect(inputs[input], input).toBe(published.length);
+    }
+    // Its debug lines and its number-cache code are there: nothing was cut.
+    expect(wireSource).toMatch(/debug\("_parseHeader/);
+    expect(wireSource).toContain('function writeNumberCached');
+    expect(wireSource).toContain('No matching subscribers');
+  });
+
+  it('keeps one file per module in the folders of src/, with mqtt-packet and the shims in wire.js only', () => {
+    expect(Object.keys(outputs)).toContain('model/topic.js');
+    expect(Object.keys(outputs)).toContain('table/packet-table.js');
+    const substituted = Object.keys(SUBSTITUTES);
     for (const [file, from] of Object.entries(outputs)) {
       const own = from.filter((i) => i.startsWith('src/') && !i.startsWith('src/shims/'));
-      // Each output is its own module; siblings stay imports, so nothing is duplicated, except
-      // wire-client.js: the client entry's own copy of wire.ts.
-      const expected = [`src/${file.replace(/\.js$/, '.ts')}`];
-      if (file === 'wire-client.js') expected.unshift('src/wire.ts');
-      expect(own, file).toEqual(expected);
+      // Each output is its own module; siblings stay imports, so nothing is duplicated.
+      expect(own, file).toEqual([`src/${file.replace(/\.js$/, '.ts')}`]);
       const thirdParty = from.filter((i) => !i.startsWith('src/') || i.startsWith('src/shims/'));
-      if (file === 'wire.js' || file === 'wire-client.js') {
+      if (file === 'mqtt-packet/wire.js') {
         expect(thirdParty.length).toBeGreaterThan(5);
+        for (const shim of Object.values(SHIMS)) expect(thirdParty).toContain(shim.file);
+        for (const s of Object.values(SUBSTITUTES)) expect(thirdParty).toContain(s);
       } else expect(thirdParty, file).toEqual([]);
+      expect(substituted, file).not.toContain(`src/${file.replace(/\.js$/, '.ts')}`);
     }
   });
 
-  it('keeps the server direction out of the client entry: its graph and its mqtt-packet', () => {
-    const reached = new Set<string>();
-    const visit = (file: string): void => {
-      if (reached.has(file)) return;
-      reached.add(file);
-      for (const next of imports[file] ?? []) visit(next);
-    };
-    visit('client.js');
-    expect(reached).toContain('wire-client.js');
-    for (const file of [
-      'wire.js',
-      'encode-server-to-client.js',
-      'decode-client-to-server.js',
-      'encode.js',
-      'decode.js',
-      'index.js',
-    ]) {
-      expect(reached, file).not.toContain(file);
-    }
-    // One message from each of mqtt-packet's connack, suback and unsuback generators and its
-    // _parseConnect, _parseSubscribe and _parseUnsubscribe: in wire.js, not in wire-client.js.
-    for (const text of [
-      'Invalid return code',
-      'Invalid qos vector',
-      'Connect flag bit 0 must be 0',
-      'Malformed subscribe, no payload specified',
-      'Malformed unsubscribe, no payload specified',
-    ]) {
-      expect(wireSource).toContain(text);
-      expect(clientWireSource).not.toContain(text);
-    }
-    expect(clientWireSource.split('is not in the @mqttkit/codec/client build').length - 1).toBe(6);
-    // The rest of mqtt-packet is there, with the same edits as wire.js.
-    expect(clientWireSource).toMatch(/var writeNumber = writeNumberGenerated;/);
-    expect(clientWireSource).not.toMatch(/^\s*debug\(/m);
-    expect(clientWireSource).toContain('Invalid subscriptions');
-  });
-
-  it("leaves out of the client copy the mqtt-packet code its encoder's input cannot reach", () => {
-    // The number cache switch, cork, bridge mode, MQTT 3.1 and the Maximum Packet Size trim
-    // (CLIENT_CUTS): in wire.js, not in wire-client.js.
-    for (const text of [
-      'cacheNumbers',
-      'generateCache',
-      'stream.cork',
-      'bridgeMode',
-      'clientId must be supplied before 3.1.1',
-      'mayEmptyProps',
-      'SubOk',
-    ]) {
-      expect(wireSource, text).toContain(text);
-      expect(clientWireSource, text).not.toContain(text);
-    }
-    // Its property tables come from ours (src/shims/property-tables.ts): one copy of the names.
-    expect(wireSource).toContain('sessionExpiryInterval: 17');
-    expect(clientWireSource).not.toContain('sessionExpiryInterval: 17');
-    expect(clientWireSource).toContain('require_mqttkit_property_tables().propertyIds');
-    // Its own checks stay: mqtt-packet still has the last word on what it refuses.
-    for (const text of ['Invalid protocol version', 'Invalid keepalive', 'Invalid password']) {
-      expect(clientWireSource, text).toContain(text);
-    }
-  });
-
-  it("starts mqtt-packet's generator without its 65,536-entry number cache, and without debug calls", () => {
-    expect(wireSource).toMatch(/var writeNumber = writeNumberGenerated;/);
-    expect(wireSource).toMatch(/var toGenerate = false;/);
-    expect(wireSource).not.toMatch(/^\s*debug\(/m);
-  });
-
-  it("keeps mqtt-packet's reason-code tables as keys only and shortens its internal property names", () => {
-    // The parser only tests `table[code]`; the names are not in the copy.
-    for (const name of ['No matching subscribers', 'Continue authentication', 'Server moved']) {
-      expect(wireSource).not.toContain(name);
-    }
-    // Private members and constants of mqtt-packet are mangled in wire.js only...
-    for (const name of ['_emitError', '_parseString', 'VARBYTEINT_MAX', 'MQTT5_SUBACK_CODES']) {
-      expect(wireSource).not.toContain(name);
-    }
-    // ...except the parser's state methods, which it calls by name from strings.
-    for (const name of ['_parseHeader', '_parseLength', '_parsePayload', '_newPacket']) {
-      expect(wireSource).toMatch(new RegExp(`\\b${name}\\(\\)`));
-    }
-  });
-
-  it('fails the build when a function to stub has moved or cannot be delimited', () => {
-    const source = 'a\nfunction connack (packet) {\n  if (x) {\n    y()\n  }\n}\nb\n';
-    expect(stubOut('w.js', source, 'function connack (packet) {')).toBe(
-      "a\nfunction connack (packet) {\n  throw new Error('connack is not in the @mqttkit/codec/client build')\n}\nb\n",
-    );
-    expect(() => stubOut('w.js', source, 'function suback (packet) {')).toThrow(/not found once/);
-    expect(() => stubOut('w.js', `${source}${source}`, 'function connack (packet) {')).toThrow(
-      /not found once/,
-    );
-    const unbalanced = 'a\nfunction connack (packet) {\n  if (x) {\n}\n  }\n}\n';
-    expect(() => stubOut('w.js', unbalanced, 'function connack (packet) {')).toThrow(
-      /could not find the end/,
-    );
-    // A cut: a function named by its first line, or text found exactly once.
-    expect(cut('w.js', source, ['function connack (packet) {', ''])).toBe('a\nb\n');
-    expect(cut('w.js', source, ['    y()\n', '    z()\n'])).toContain('    z()\n');
-    expect(() => cut('w.js', source, ['  w()\n', ''])).toThrow(/not found once/);
-    expect(() => cut('w.js', `${source}${source}`, ['    y()\n', ''])).toThrow(/not found once/);
+  it("turns mqtt-packet's number cache off through its public switch, in the browser only", () => {
+    expect(wireSource).toMatch(/var CACHE_NUMBERS = false;/);
+    expect(wireSource).toMatch(/cacheNumbers = false/);
   });
 
   it('flags a foreign input (the check is not vacuous)', () => {
@@ -350,14 +275,14 @@ describe('browser build', () => {
       expect(ours).toMatch(/^threw /);
       expect(ours).toBe(outcome(nodeWire, packet, v));
     }
-    // And the parser's refusals of frames that check-frame would have stopped earlier.
+    // And the parser's refusals of frames that the frame walk (validation/) would have stopped earlier.
     const frames = [
       Uint8Array.of(0x30, 0x01, 0x00),
       Uint8Array.of(0x20, 0x02, 0x00),
       Uint8Array.of(0x10, 0x03, 0x00, 0x04, 0x4d),
     ];
     const parse = (w: typeof nodeWire, f: Uint8Array, v: node.ProtocolVersion) => {
-      const r = w.createWireParser()(f, v);
+      const r = w.parseWire(f, v);
       return 'error' in r ? `error ${(r.error as Error).message}` : r.packet;
     };
     for (const f of frames) {

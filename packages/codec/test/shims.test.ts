@@ -14,7 +14,6 @@ import { Buffer } from '../src/shims/buffer.js';
 import { createDebug } from '../src/shims/debug.js';
 import { EventEmitter } from '../src/shims/events.js';
 import { nextTick } from '../src/shims/next-tick.js';
-import { propertyIds, propertyTypes } from '../src/shims/property-tables.js';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 // Strings with astral characters and lone surrogates, which Node writes as U+FFFD.
@@ -108,18 +107,6 @@ describe('what mqtt-packet calls', () => {
     const inherited = [...names(parser, /\bthis\.(\w+)\(/g)].filter((n) => !own.has(n));
     expect(inherited).toEqual(['emit']);
     for (const name of inherited) expect(name in EventEmitter.prototype, name).toBe(true);
-  });
-});
-
-describe('property tables', () => {
-  it("equal mqtt-packet's own, which the client copy replaces with them", () => {
-    const constants = createRequire(import.meta.url)('mqtt-packet/constants.js') as {
-      properties: Record<string, number>;
-      propertiesTypes: Record<string, string>;
-    };
-    expect(propertyIds).toEqual(constants.properties);
-    expect(propertyTypes).toEqual(constants.propertiesTypes);
-    expect(Object.keys(propertyIds)).toHaveLength(27);
   });
 });
 

@@ -1,15 +1,14 @@
 import fc from 'fast-check';
 import generate from 'mqtt-packet/generate.js';
 import { describe, expect, it } from 'vitest';
-import { ENCODERS } from '../src/encode.js';
-import { toWire } from '../src/encoder.js';
 import { createDecoder, type Packet, type ProtocolVersion } from '../src/index.js';
+import { toWire } from '../src/mqtt-packet/implementation.js';
 import {
-  createWireParser,
   generatePublishHeaderWire,
   generateWire,
+  parseWire,
   withBuffers,
-} from '../src/wire.js';
+} from '../src/mqtt-packet/wire.js';
 import { packetArb } from './arbitraries.js';
 import { str } from './helpers.js';
 
@@ -70,7 +69,7 @@ describe('mqtt-packet adapter', () => {
     it(`generateWire gives mqtt-packet generate()'s bytes for any packet (MQTT ${v})`, () => {
       fc.assert(
         fc.property(packetArb(v), (packet) => {
-          const wire = withBuffers(toWire(ENCODERS, packet, v));
+          const wire = withBuffers(toWire(packet, v));
           expect(ours(wire, v)).toBe(reference(wire, v));
         }),
         { numRuns: 2000 },
@@ -82,7 +81,7 @@ describe('mqtt-packet adapter', () => {
       const junk = fc.constantFrom<unknown>(undefined, null, -1, 70_000, 1.5, 'x', {}, [], true);
       fc.assert(
         fc.property(packetArb(v), fc.nat(), junk, (packet, pick, value) => {
-          const wire = withBuffers(toWire(ENCODERS, packet, v)) as Record<string, unknown>;
+          const wire = withBuffers(toWire(packet, v)) as Record<string, unknown>;
           const keys = Object.keys(wire).filter((k) => k !== 'cmd');
           if (keys.length > 0) wire[keys[pick % keys.length] as string] = value;
           const expected = reference(wire, v);
@@ -100,7 +99,7 @@ describe('mqtt-packet adapter', () => {
       const publish = packetArb(v).filter((p) => p.cmd === 'publish');
       fc.assert(
         fc.property(publish, (packet) => {
-          const wire = withBuffers(toWire(ENCODERS, packet, v)) as { payload: Uint8Array };
+          const wire = withBuffers(toWire(packet, v)) as { payload: Uint8Array };
           const whole = reference(wire, v);
           const header = generatePublishHeaderWire(wire, v);
           expect(`bytes ${[...header, ...wire.payload]}`).toBe(whole);
@@ -111,7 +110,7 @@ describe('mqtt-packet adapter', () => {
   }
 
   it('returns mqtt-packet errors as values, and recovers for the next frame', () => {
-    const parse = createWireParser();
+    const parse = parseWire;
     // CONNECT with an unknown protocol name: mqtt-packet emits 'Invalid protocolId'.
     const bad = Uint8Array.from([0x10, 13, ...str('XXXX'), 4, 0x02, 0, 0, ...str('c')]);
     const result = parse(bad, 4);
@@ -121,7 +120,7 @@ describe('mqtt-packet adapter', () => {
   });
 
   it('reports a frame mqtt-packet leaves incomplete', () => {
-    const parse = createWireParser();
+    const parse = parseWire;
     const result = parse(Uint8Array.from([0x30, 5, 0]), 4);
     expect('error' in result).toBe(true);
   });

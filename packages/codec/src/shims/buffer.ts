@@ -5,7 +5,7 @@
  * so no 25 KB Buffer polyfill reaches the bundle. `test/shims.test.ts` checks every method
  * against Node's Buffer, and that mqtt-packet calls nothing else.
  */
-import { utf8ByteLength } from '../utf8.js';
+import { utf8ByteLength } from '../model/utf8.js';
 
 // Created on first use, so that loading the module never needs TextEncoder.
 let encoder: InstanceType<typeof TextEncoder> | undefined;

@@ -1,18 +1,22 @@
 /// <reference path="./mqtt-packet.d.ts" />
 /**
- * The only module that imports mqtt-packet: its generator and its parser, over our byte list.
- * The browser build (scripts/build-browser.ts) bundles mqtt-packet into this module's output;
- * `wire-client.ts` is the same module for the client entry, with a smaller copy.
+ * The only module that imports mqtt-packet: its generator (`writeToStream`) and its parser,
+ * through their published API only (no private fields). Node runs mqtt-packet as installed; the
+ * browser build (scripts/build-browser.ts) bundles the same files into this module's output,
+ * unchanged, with the Node modules they require replaced by `src/shims/`.
  */
 // biome-ignore lint/style/useNodejsImportProtocol: plain 'buffer', which the browser build (scripts/build-browser.ts) replaces with src/shims/buffer.ts.
 import { Buffer } from 'buffer';
-import Parser from 'mqtt-packet/parser.js';
+import Parser, { type MqttPacketParser } from 'mqtt-packet/parser.js';
 import writeToStream from 'mqtt-packet/writeToStream.js';
-import type { ProtocolVersion } from './packets.js';
-import { BufferList } from './shims/bl.js';
-import type { WirePacket, WireParser } from './wire-model.js';
+import type { ProtocolVersion } from '../model/packets.js';
+import { CACHE_NUMBERS } from './number-cache.js';
+import type { WirePacket, WireResult } from './wire-model.js';
 
 export type { WireParser, WireResult } from './wire-model.js';
+
+// mqtt-packet's public switch; only the browser build turns the cache off (number-cache.ts).
+if (!CACHE_NUMBERS) writeToStream.cacheNumbers = false;
 
 /** A Buffer view over the same memory (no copy), as mqtt-packet wants Buffers. */
 function buf(bytes: Uint8Array): Buffer {
@@ -110,48 +114,58 @@ export function generatePublishHeaderWire(
   return collector.join(last);
 }
 
+/** One mqtt-packet parser made for one protocol version, and what it reported for a frame. */
+interface VersionParser {
+  readonly parser: MqttPacketParser;
+  packet: WirePacket | undefined;
+  error: unknown;
+}
+
+function versionParser(v: ProtocolVersion): VersionParser {
+  const parser = Parser.parser({ protocolVersion: v });
+  const state: VersionParser = { parser, packet: undefined, error: undefined };
+  parser.on('packet', (p) => {
+    state.packet = p as WirePacket;
+  });
+  parser.on('error', (e) => {
+    state.error = e ?? new Error('mqtt-packet reported an error');
+  });
+  return state;
+}
+
 /**
- * One mqtt-packet parser, fed exactly one whole frame at a time. The frame goes in through our
- * own list (`shims/bl.ts`): its reads index the frame and its slices are views, where bl makes a
- * Buffer slice for every integer it reads. (In the browser build it is the parser's list anyway.)
+ * One parser per protocol version for the whole process, made on first use. A frame is parsed
+ * whole and synchronously (no user code runs inside), so frames of different decoders never
+ * interleave, and a parser per connection would cost about 1.7 KB of heap for each idle client.
+ * A parser is dropped after any frame that may have changed its state: an error, bytes left
+ * over, or a CONNECT (mqtt-packet then reads later frames with the CONNECT's version).
  */
-export function createWireParser(): WireParser {
-  let packet: WirePacket | undefined;
-  let error: unknown;
-  const list = new BufferList();
-  let parser = Parser.parser({ protocolVersion: 4 });
-  const listen = () => {
-    parser.on('packet', (p) => {
-      packet = p as WirePacket;
-    });
-    parser.on('error', (e) => {
-      error = e ?? new Error('mqtt-packet reported an error');
-    });
-  };
-  listen();
-  return (frame, v) => {
-    packet = undefined;
-    error = undefined;
-    // mqtt-packet replaces `settings` with a parsed CONNECT; reset it for every frame.
-    parser.settings = { protocolVersion: v };
-    // Once a packet is complete the parser moves on to a fresh list of its own (empty here).
-    parser._list = list.clear();
-    let left = 0;
-    try {
-      left = parser.parse(frame);
-    } catch (e) {
-      error = e;
-    }
-    list.clear();
-    if (error === undefined && (packet === undefined || left !== 0)) {
-      error = new Error(`mqtt-packet left ${left} bytes unparsed`);
-    }
-    if (error !== undefined) {
-      // Never reuse a parser whose state may hold a failed frame.
-      parser = Parser.parser({ protocolVersion: v });
-      listen();
-      return { error };
-    }
-    return { packet: packet as unknown as WirePacket };
-  };
+const parsers: (VersionParser | undefined)[] = [];
+
+/** Parses exactly one whole frame with mqtt-packet's parser. */
+export function parseWire(frame: Uint8Array, v: ProtocolVersion): WireResult {
+  let state = parsers[v];
+  if (state === undefined) {
+    state = versionParser(v);
+    parsers[v] = state;
+  }
+  state.packet = undefined;
+  state.error = undefined;
+  let left = 0;
+  try {
+    left = state.parser.parse(buf(frame));
+  } catch (e) {
+    state.error = e;
+  }
+  // Set by the listeners during parse(), which TypeScript cannot see.
+  const packet = state.packet as WirePacket | undefined;
+  let error = state.error as unknown;
+  if (error === undefined && (packet === undefined || left !== 0)) {
+    error = new Error(`mqtt-packet left ${left} bytes unparsed`);
+  }
+  if (error !== undefined || packet?.cmd === 'connect') parsers[v] = undefined;
+  // Neither the parser nor its listeners keep the frame's packet.
+  state.packet = undefined;
+  state.error = undefined;
+  return error !== undefined || packet === undefined ? { error } : { packet };
 }

@@ -1,10 +1,10 @@
 /**
  * mqtt-packet's object shapes (`messageId`, `granted`, `returnCode`, `nl`/`rap`/`rh`...) and the
- * property translation that every packet shares. The per-packet translations are beside each
- * packet's checks, in `encode-*.ts` (to mqtt-packet) and `decode-*.ts` (from it); the rest of
- * the package uses the spec-named model in `packets.ts`.
+ * property translation that every packet shares. The per-packet translations are in
+ * `to-wire.ts` and `from-wire.ts`; the rest of the package uses the spec-named model in
+ * `model/packets.ts`.
  */
-import type { ProtocolVersion, UserProperties } from './packets.js';
+import type { ProtocolVersion, UserProperties } from '../model/packets.js';
 
 export type Props = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ export interface WirePacket {
 }
 
 export type WireResult = { packet: WirePacket } | { error: unknown };
-/** One whole frame in, mqtt-packet's object or its error out (`wire.ts` createWireParser). */
+/** One whole frame in, mqtt-packet's object or its error out (`wire.ts` parseWire). */
 export type WireParser = (frame: Uint8Array, v: ProtocolVersion) => WireResult;
 
 /** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */

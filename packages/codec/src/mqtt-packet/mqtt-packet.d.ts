@@ -1,13 +1,11 @@
 // Minimal declarations for the mqtt-packet modules this package imports directly (mqtt-packet
-// only ships types for its main entry, which also pulls in generate.js). generate.js itself is
-// only imported by tests, which compare our encoder with it.
+// only ships types for its main entry, which also pulls in generate.js), covering their public
+// API only. generate.js itself is only imported by tests, which compare our encoder with it.
 declare module 'mqtt-packet/parser.js' {
-  interface MqttPacketParser {
-    settings: { protocolVersion?: number };
-    /** The parser's byte list (bl's BufferList); replaced with ours before each frame. */
-    _list: unknown;
+  export interface MqttPacketParser {
     on(event: 'packet', listener: (packet: object) => void): unknown;
     on(event: 'error', listener: (error: unknown) => void): unknown;
+    /** Appends bytes and parses what it can; returns the bytes left unparsed. */
     parse(buffer: Uint8Array): number;
   }
   const Parser: { parser(options?: { protocolVersion?: number }): MqttPacketParser };
@@ -20,11 +18,11 @@ declare module 'mqtt-packet/writeToStream.js' {
     write(chunk: Uint8Array | string): boolean;
     destroy(error?: Error): void;
   }
-  function writeToStream(
-    packet: object,
-    stream: WritableLike,
-    options?: { protocolVersion?: number },
-  ): boolean;
+  const writeToStream: {
+    (packet: object, stream: WritableLike, options?: { protocolVersion?: number }): boolean;
+    /** mqtt-packet README: the cache of number buffers, on by default; set before any write. */
+    cacheNumbers: boolean;
+  };
   export default writeToStream;
 }
 

@@ -1,18 +1,17 @@
 /**
- * The streaming decoder over a table of per-packet decoders (`decode-*.ts`) and one mqtt-packet
- * parser. Each entry point passes its own (see `decode.ts` and `client.ts`).
+ * The streaming decoder: reads each fixed header itself (type, flags, Remaining Length), refuses
+ * a packet larger than the size limit before buffering any of its body, and hands exactly one
+ * whole frame at a time to the entry point's frame decoder (table/decode-frame.ts).
  */
-import { checkFrame, fromWire, type PacketDecoders } from './check-frame.js';
-import { CodecError, MalformedPacketError, PacketTooLargeError } from './errors.js';
-import { fastDecode } from './fast-decode.js';
+import { CodecError, MalformedPacketError, PacketTooLargeError } from '../model/errors.js';
 import {
   DEFAULT_MAX_PACKET_SIZE,
-  PACKET_NAMES,
   type Packet,
   PROTOCOL_MAX_PACKET_SIZE,
   type ProtocolVersion,
-} from './packets.js';
-import type { WireParser } from './wire-model.js';
+} from '../model/packets.js';
+import type { FrameDecoder } from '../table/decode-frame.js';
+import { checkFirstByte } from './fixed-header.js';
 
 export interface DecoderOptions {
   protocolVersion: ProtocolVersion;
@@ -32,10 +31,6 @@ export interface Decoder {
   readonly bufferedBytes: number;
 }
 
-/** Required fixed-header flags per packet type [MQTT-2.2.2-1]; -1: PUBLISH, checked apart. */
-const REQUIRED_FLAGS = [-2, 0, 0, -1, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0];
-const NAMES = PACKET_NAMES.map((name) => name?.toUpperCase() ?? 'reserved');
-
 function checkVersion(v: unknown): ProtocolVersion {
   if (v !== 4 && v !== 5) throw new RangeError(`protocolVersion must be 4 or 5, got ${String(v)}`);
   return v;
@@ -48,31 +43,11 @@ function checkSize(n: unknown): number {
   return n;
 }
 
-/** What an entry point decodes, and with which parser. */
-export interface DecodeRules {
-  readonly decoders: PacketDecoders;
-  readonly parseWire: WireParser;
-}
-
 /**
- * One mqtt-packet parser for every decoder of an entry point, made on first use. A frame is
- * parsed whole and synchronously (no user code runs inside), so frames of different decoders
- * never interleave, and a parser per connection would cost about 1.7 KB of heap for each idle
- * client.
- */
-export function sharedParser(create: () => WireParser): WireParser {
-  let parse: WireParser | undefined;
-  return (frame, v) => {
-    parse ??= create();
-    return parse(frame, v);
-  };
-}
-
-/**
- * A streaming decoder of the packets in `rules` (see `createDecoder` in `decode.ts` for what it
+ * A streaming decoder over `decodeFrame` (see `createDecoder` in `index.ts` for what it
  * promises).
  */
-export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): Decoder {
+export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderOptions): Decoder {
   let version = checkVersion(options.protocolVersion);
   let maxSize = checkSize(options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
   const { onPacket, onError } = options;
@@ -93,63 +68,16 @@ export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): 
     onError(error);
   };
 
-  /** Validates the first byte; returns an error or undefined. */
-  const checkFirstByte = (byte: number): CodecError | undefined => {
-    const type = byte >> 4;
-    const flags = byte & 0x0f;
-    if (type === 0 || (type === 15 && version === 4)) {
-      return new MalformedPacketError(
-        `unknown packet type ${type}${type === 15 ? ' (AUTH needs MQTT 5)' : ''}`,
-      );
-    }
-    if (type === 3) {
-      if ((flags & 0x06) === 0x06)
-        return new MalformedPacketError('PUBLISH with QoS 3 [MQTT-3.3.1-4]');
-      return undefined;
-    }
-    if (flags !== REQUIRED_FLAGS[type]) {
-      return new MalformedPacketError(
-        `reserved fixed-header flag bits of ${NAMES[type]} are 0x${flags.toString(16)}, ` +
-          `must be 0x${REQUIRED_FLAGS[type]!.toString(16)} [MQTT-2.2.2-1] [MQTT-2.2.2-2]`,
-      );
-    }
-    return undefined;
-  };
-
   /** Decodes one complete frame; returns false when the decoder died. */
   const handleFrame = (bytes: Uint8Array, bodyStart: number): boolean => {
-    const first = bytes[0]!;
-    const type = first >> 4;
     let packet: Packet;
     try {
-      const info = checkFrame(
-        rules.decoders,
-        type,
-        first & 0x0f,
-        bytes.subarray(bodyStart),
-        version,
-      );
-      const fast = fastDecode(bytes, bodyStart, info, version);
-      if (fast !== undefined) {
-        packet = fast;
-      } else if (type === 15 && bytes.length === bodyStart) {
-        // 3.15.2.1: AUTH with Remaining Length 0 means Success; mqtt-packet cannot parse it.
-        packet = { cmd: 'auth', reasonCode: 0 };
-      } else {
-        const result = rules.parseWire(bytes, version);
-        if ('error' in result) {
-          const message = (result.error as Error)?.message ?? String(result.error);
-          throw new MalformedPacketError(`${NAMES[type]}: ${message}`, { cause: result.error });
-        }
-        packet = fromWire(rules.decoders, type, result.packet, version, info);
-      }
+      packet = decodeFrame(bytes, bodyStart, version);
     } catch (e) {
       fail(
         e instanceof CodecError
           ? e
-          : new MalformedPacketError(`${NAMES[type]}: ${String((e as Error)?.message ?? e)}`, {
-              cause: e,
-            }),
+          : new MalformedPacketError(String((e as Error)?.message ?? e), { cause: e }),
       );
       return false;
     }
@@ -161,6 +89,16 @@ export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): 
       throw e;
     }
     return !dead;
+  };
+
+  /** Hands over the frame that was being filled, now whole; false when the decoder died. */
+  const handleFilledFrame = (): boolean => {
+    const done = frame as Uint8Array;
+    const bodyStart = headerLen;
+    frame = undefined;
+    headerLen = 0;
+    filled = 0;
+    return handleFrame(done, bodyStart);
   };
 
   // Chunks pushed from inside onPacket wait until the current chunk is done, to keep order.
@@ -195,14 +133,7 @@ export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): 
         frame.set(chunk.subarray(off, off + take), filled);
         filled += take;
         off += take;
-        if (filled === frame.length) {
-          const done = frame;
-          const bodyStart = headerLen;
-          frame = undefined;
-          headerLen = 0;
-          filled = 0;
-          if (!handleFrame(done, bodyStart)) return;
-        }
+        if (filled === frame.length && !handleFilledFrame()) return;
         continue;
       }
 
@@ -210,7 +141,7 @@ export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): 
       const byte = chunk[off++]!;
       header[headerLen++] = byte;
       if (headerLen === 1) {
-        const error = checkFirstByte(byte);
+        const error = checkFirstByte(byte, version);
         if (error) {
           fail(error);
           return;
@@ -250,15 +181,8 @@ export function createDecoderWith(rules: DecodeRules, options: DecoderOptions): 
       frame = new Uint8Array(total);
       frame.set(header.subarray(0, headerLen), 0);
       filled = headerLen;
-      if (remaining === 0) {
-        // A header-only packet (PINGRESP...) whose header was split across chunks.
-        const done = frame;
-        const bodyStart = headerLen;
-        frame = undefined;
-        headerLen = 0;
-        filled = 0;
-        if (!handleFrame(done, bodyStart)) return;
-      }
+      // A header-only packet (PINGRESP...) whose header was split across chunks.
+      if (remaining === 0 && !handleFilledFrame()) return;
     }
   };
 

@@ -1,107 +1,12 @@
 /**
- * Reading one inbound frame body field by field, and the checks every packet type shares
- * (properties, Packet Identifier, reason codes, topic names). The per-packet walks that use them
- * are in `decode-*.ts`; `check-frame.ts` runs them.
+ * The checks every inbound packet type shares while its frame is walked: properties, Packet
+ * Identifier, reason codes and topic names. Malformed bytes throw `MalformedPacketError`,
+ * well-formed bytes the spec forbids throw `ProtocolError`.
  */
-import { MalformedPacketError, ProtocolError } from './errors.js';
-import type { ProtocolVersion, UserProperties } from './packets.js';
-import { PROPERTY_BY_ID, type PropertyContext } from './properties.js';
-import { decodeUtf8 } from './utf8.js';
-
-export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
-
-export class Reader {
-  pos = 0;
-  constructor(
-    readonly buf: Uint8Array,
-    readonly end: number,
-    readonly packet: string,
-  ) {}
-
-  get left(): number {
-    return this.end - this.pos;
-  }
-
-  need(n: number, what: string): void {
-    if (this.pos + n > this.end) {
-      throw new MalformedPacketError(
-        `${this.packet} is truncated: ${what} needs ${n} bytes, ${this.left} left`,
-      );
-    }
-  }
-
-  u8(what: string): number {
-    this.need(1, what);
-    return this.buf[this.pos++]!;
-  }
-
-  u16(what: string): number {
-    this.need(2, what);
-    const v = (this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!;
-    this.pos += 2;
-    return v;
-  }
-
-  u32(what: string): number {
-    this.need(4, what);
-    const b = this.buf;
-    const p = this.pos;
-    this.pos += 4;
-    return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
-  }
-
-  varint(what: string): number {
-    let value = 0;
-    let mul = 1;
-    for (let i = 0; i < 4; i++) {
-      const byte = this.u8(what);
-      value += (byte & 0x7f) * mul;
-      if ((byte & 0x80) === 0) {
-        // [MQTT-1.5.5-1] the minimum number of bytes: a trailing zero byte means padding.
-        if (i > 0 && byte === 0) {
-          throw new MalformedPacketError(`${this.packet}: ${what} is not minimally encoded`);
-        }
-        return value;
-      }
-      mul *= 128;
-    }
-    throw new MalformedPacketError(`${this.packet}: ${what} is longer than 4 bytes`);
-  }
-
-  binary(what: string): Uint8Array {
-    const len = this.u16(`${what} length`);
-    this.need(len, what);
-    const bytes = this.buf.subarray(this.pos, this.pos + len);
-    this.pos += len;
-    return bytes;
-  }
-
-  string(what: string): string {
-    return decodeUtf8(this.binary(what), `${this.packet} ${what}`);
-  }
-
-  done(): void {
-    if (this.pos !== this.end) {
-      throw new MalformedPacketError(
-        `${this.packet} has ${this.end - this.pos} unexpected bytes after its last field`,
-      );
-    }
-  }
-}
-
-/**
- * User Properties read by the walk. mqtt-packet merges repeated names by the truthiness of the
- * first value, so a pair with an empty value is lost there; ours are authoritative.
- */
-export interface FrameInfo {
-  userProperties?: UserProperties;
-  willUserProperties?: UserProperties;
-  /**
-   * A PUBLISH without properties (any MQTT 3.1.1 one): the fields read on the way and where its
-   * payload starts in the body, so it can be built without mqtt-packet (`fast-decode.ts`).
-   */
-  plainPublish?: { topic: string; packetId: number | undefined; payloadStart: number };
-}
+import { type FrameInfo, hex, type Reader } from '../framing/frame-reader.js';
+import { MalformedPacketError, ProtocolError } from '../model/errors.js';
+import type { ProtocolVersion, UserProperties } from '../model/packets.js';
+import { PROPERTY_BY_ID, type PropertyContext } from '../model/properties.js';
 
 function addPair(target: UserProperties, name: string, value: string): void {
   const prev = Object.hasOwn(target, name) ? target[name] : undefined;
@@ -115,8 +20,17 @@ function addPair(target: UserProperties, name: string, value: string): void {
   });
 }
 
-/** Reads a property block; returns the names present. */
-export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): Set<string> {
+/**
+ * Reads a property block; returns the names present. With `values`, also keeps each property's
+ * value there, as the packet model holds it (flags as booleans, binary data as views,
+ * `subscriptionIdentifiers` as a list, `userProperties` as in `info`).
+ */
+export function properties(
+  r: Reader,
+  ctx: PropertyContext,
+  info?: FrameInfo,
+  values?: Record<string, unknown>,
+): Set<string> {
   const where = ctx === 'will' ? 'Will Properties' : `${r.packet} properties`;
   const len = r.varint(`${where} length`);
   if (len > r.left) {
@@ -125,8 +39,7 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
     );
   }
   const end = r.pos + len;
-  const p = new Reader(r.buf, end, r.packet);
-  p.pos = r.pos;
+  const p = r.within(end);
   const seen = new Set<string>();
   while (p.pos < end) {
     const id = p.varint('property identifier');
@@ -145,11 +58,13 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
     seen.add(def.name);
     const what = `property ${def.name}`;
     let value = -1;
+    let kept: unknown;
     switch (def.kind) {
       case 'bool':
       case 'byte':
         value = p.u8(what);
         if (value > 1) throw new ProtocolError(`${what} must be 0 or 1, got ${value}`);
+        kept = def.kind === 'bool' ? value === 1 : value;
         break;
       case 'int16':
         value = p.u16(what);
@@ -161,10 +76,10 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
         value = p.varint(what);
         break;
       case 'string':
-        p.string(what);
+        kept = p.string(what);
         break;
       case 'binary':
-        p.binary(what);
+        kept = p.binary(what);
         break;
       case 'pair': {
         const key = p.string(`${what} name`);
@@ -178,7 +93,18 @@ export function properties(r: Reader, ctx: PropertyContext, info?: FrameInfo): S
       }
     }
     if (def.nonZero && value === 0) throw new ProtocolError(`${what} must not be 0`);
+    // The integer kinds keep the number read.
+    if (kept === undefined && def.kind !== 'pair') kept = value;
+    if (values && kept !== undefined) {
+      // A PUBLISH may repeat the Subscription Identifier: the model holds a list of them.
+      if (id === 0x0b) {
+        const ids = (values.subscriptionIdentifiers as unknown[] | undefined) ?? [];
+        ids.push(kept);
+        values.subscriptionIdentifiers = ids;
+      } else values[def.name] = kept;
+    }
   }
+  if (values && info?.userProperties && ctx !== 'will') values.userProperties = info.userProperties;
   r.pos = end;
   return seen;
 }

@@ -1,12 +1,12 @@
 /**
  * Checks of the fields of a packet object given to `encode`, shared by the per-packet checks in
- * `encode-*.ts`. Each throws `InvalidPacketError` saying which field is wrong.
+ * `packet-checks.ts`. Each throws `InvalidPacketError` saying which field is wrong.
  */
-import { InvalidPacketError } from './errors.js';
-import type { ProtocolVersion } from './packets.js';
-import { PROPERTY_BY_NAME, type PropertyContext } from './properties.js';
-import { validateTopic } from './topic.js';
-import { stringProblem } from './utf8.js';
+import { InvalidPacketError } from '../model/errors.js';
+import type { ProtocolVersion } from '../model/packets.js';
+import { PROPERTY_BY_NAME, type PropertyContext } from '../model/properties.js';
+import { validateTopic } from '../model/topic.js';
+import { stringProblem } from '../model/utf8.js';
 
 export function fail(message: string, cause?: unknown): never {
   throw new InvalidPacketError(message, cause === undefined ? undefined : { cause });

@@ -1,37 +1,22 @@
 /**
  * PUBLISH bytes written directly, for the shapes nearly every PUBLISH has: no properties, or
- * under MQTT 5 a Topic Alias alone. The bytes are mqtt-packet's for the same packet (its generate
- * is held to that in test/publish-bytes.test.ts); any other shape returns undefined and goes
- * through mqtt-packet (`wire.ts`). Expects a validated packet.
+ * under MQTT 5 a Topic Alias alone (`encodesPublish`). The bytes are mqtt-packet's for the same
+ * packet (test/publish-bytes.test.ts and test/differential.test.ts hold them to that). Expects a
+ * checked packet.
  */
-import { MAX_REMAINING_LENGTH, type ProtocolVersion, type PublishPacket } from './packets.js';
+
+import { remainingLengthSize, writeRemainingLength } from '../framing/remaining-length.js';
+import {
+  MAX_REMAINING_LENGTH,
+  type ProtocolVersion,
+  type PublishPacket,
+} from '../model/packets.js';
+import { allocate } from './slab.js';
 
 const TOPIC_ALIAS = 0x23;
 
 // Created on first use (see utf8.ts): only non-ASCII topics need it.
 let encoder: InstanceType<typeof TextEncoder> | undefined;
-
-/**
- * Small results are cut from a shared slab, as Node's Buffer.allocUnsafe does from its pool: a
- * fresh ArrayBuffer per packet costs about ten times more. Each result is its own range, never
- * handed out twice; a kept result keeps its slab alive (8 KiB at most).
- */
-const SLAB_BYTES = 8192;
-const POOLED_MAX = 1024;
-// The first allocation makes the first slab.
-let slab = new ArrayBuffer(0);
-let slabUsed = SLAB_BYTES;
-
-function allocate(size: number): Uint8Array {
-  if (size > POOLED_MAX) return new Uint8Array(size);
-  if (slabUsed + size > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const out = new Uint8Array(slab, slabUsed, size);
-  slabUsed += (size + 7) & ~7; // 8-byte aligned, as Node's pool
-  return out;
-}
 
 /** The Topic Alias when it is the only property set, 0 for none at all, -1 for anything else. */
 function aliasOnly(p: PublishPacket, v: ProtocolVersion): number {
@@ -73,34 +58,39 @@ function utf8Length(topic: string): number {
   return n;
 }
 
+/** Bytes a PUBLISH needs besides its topic and payload, at most (length, id, alias). */
+const MOST_OVERHEAD = 2 + 2 + 4;
+
+/**
+ * Whether `publishBytes` writes this PUBLISH: no property but a Topic Alias, and surely short
+ * enough for a Remaining Length (a longer one is mqtt-packet's to refuse, with its message).
+ */
+export function encodesPublish(p: PublishPacket, v: ProtocolVersion): boolean {
+  return (
+    aliasOnly(p, v) >= 0 &&
+    MOST_OVERHEAD + 3 * p.topic.length + p.payload.length <= MAX_REMAINING_LENGTH
+  );
+}
+
 /**
  * The whole PUBLISH, or without its payload (`withPayload` false: the payload follows as its own
- * chunk, as in `encodePublishHeader`); undefined for a shape this does not handle.
+ * chunk, as in `encodePublishHeader`), for a packet that `encodesPublish` accepts.
  */
 export function publishBytes(
   p: PublishPacket,
   v: ProtocolVersion,
   withPayload: boolean,
-): Uint8Array | undefined {
+): Uint8Array {
   const alias = aliasOnly(p, v);
-  if (alias < 0) return undefined;
   const topicLength = utf8Length(p.topic);
   const propsLength = v === 5 ? (alias > 0 ? 4 : 1) : 0;
   const remaining = 2 + topicLength + (p.qos > 0 ? 2 : 0) + propsLength + p.payload.length;
-  // Too long for a Remaining Length: mqtt-packet's path reports it.
-  if (remaining > MAX_REMAINING_LENGTH) return undefined;
-  const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : remaining < 0x200000 ? 3 : 4;
-  const total = 1 + lengthBytes + remaining - (withPayload ? 0 : p.payload.length);
+  const total =
+    1 + remainingLengthSize(remaining) + remaining - (withPayload ? 0 : p.payload.length);
   // Every byte of it is written below.
   const out = allocate(total);
   out[0] = 0x30 | (p.dup ? 0x08 : 0) | (p.qos << 1) | (p.retain ? 0x01 : 0);
-  let at = 1;
-  let rest = remaining;
-  do {
-    const byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    out[at++] = rest > 0 ? byte | 0x80 : byte;
-  } while (rest > 0);
+  let at = writeRemainingLength(out, 1, remaining);
   out[at++] = topicLength >> 8;
   out[at++] = topicLength & 0xff;
   at += writeTopic(out, at, p.topic);
