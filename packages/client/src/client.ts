@@ -6,17 +6,13 @@
  * backpressure; `Operations` takes the callers' operations to the session, which keeps the QoS
  * flows; the keepalive engine decides when to ping.
  */
-import {
-  encode,
-  type Packet,
-  type PublishPacket,
-  type PublishProperties,
-} from '@mqttkit/codec/client';
+import { encode, type PublishPacket, type PublishProperties } from '@mqttkit/codec/client';
 import { createKeepalive, type Keepalive } from '@mqttkit/keepalive';
-import { type Event, isStopped, outbound, type State, type StateType } from '@mqttkit/state';
+import { isStopped, outbound, type State, type StateType } from '@mqttkit/state';
 import { abortable } from './abortable.js';
-import { checkEncodable, checkV5, publishPacket, subscriptionOf } from './arguments.js';
+import { publishPacket, subscriptionOf } from './arguments.js';
 import type { ClientEmitter } from './client-emitter.js';
+import { connectEvent } from './connect-event.js';
 import { ConnectPackets } from './connect-packet.js';
 import { EffectsExecutor } from './effects-executor.js';
 import { type ArgsOf, TypedEmitter } from './emitter.js';
@@ -37,15 +33,10 @@ import { type ClientOptions, type ResolvedOptions, resolveOptions } from './opti
 import { Outbox } from './outbox.js';
 import { Runner } from './runner.js';
 import {
-  type AckInfo,
-  type Op,
   type PublishResult,
   Session,
-  type SubscribeOp,
   type SubscribeResult,
-  type UnsubscribeOp,
   type UnsubscribeResult,
-  withAck,
 } from './session.js';
 import type {
   ClientStats,
@@ -159,7 +150,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     return new Promise<ConnectResult>((resolve, reject) => {
       const onAbort = (): void => this.#runner.dispatch({ type: 'abort' });
       this.#lifecycle.waitConnect(abortable(signal, onAbort, resolve, reject));
-      this.#runner.dispatch(this.#connectEvent('connect'));
+      this.#runner.dispatch(connectEvent('connect', this.#opts));
       // `connect` is ignored while a connection is on its way: the waiter rides on that one.
     });
   }
@@ -180,7 +171,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#submit<PublishResult>(
+    return this.#operations.submit<PublishResult>(
       { kind: 'publish', packet, deferred: undefined },
       options.signal,
     );
@@ -195,7 +186,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     const subscriptions = list.map((f: string | SubscriptionRequest) =>
       subscriptionOf(f, options.qos ?? 0, this.#opts.protocolVersion),
     );
-    return this.#ackable<SubscribeResult>('subscribe', { subscriptions }, options);
+    return this.#operations.ackable<SubscribeResult>('subscribe', { subscriptions }, options);
   }
 
   /** Unsubscribes. Resolves with one result per filter (MQTT 5 0x11 "no subscription" is a result). */
@@ -204,7 +195,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     options: UnsubscribeOptions = {},
   ): Promise<UnsubscribeResultWithInfo[]> {
     const topicFilters = typeof filters === 'string' ? [filters] : [...filters];
-    return this.#ackable<UnsubscribeResult>('unsubscribe', { topicFilters }, options);
+    return this.#operations.ackable<UnsubscribeResult>('unsubscribe', { topicFilters }, options);
   }
 
   /**
@@ -235,7 +226,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
    * and opens a new link. The in-flight store is kept either way.
    */
   reconnect(): void {
-    this.#runner.dispatch(this.#connectEvent('reconnectNow'));
+    this.#runner.dispatch(connectEvent('reconnectNow', this.#opts));
   }
 
   stats(): ClientStats {
@@ -333,51 +324,6 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     const correlationData = request.properties?.correlationData;
     if (correlationData !== undefined) properties.correlationData = correlationData;
     return this.publish(responseTopic, payload, { ...options, properties });
-  }
-
-  // --- operations -----------------------------------------------------------------------------
-
-  /** SUBSCRIBE or UNSUBSCRIBE, once its filters are checked: one result per filter. */
-  async #ackable<R extends object>(
-    cmd: 'subscribe' | 'unsubscribe',
-    fields: Pick<SubscribeOp, 'subscriptions'> | Pick<UnsubscribeOp, 'topicFilters'>,
-    { properties, signal }: SubscribeOptions | UnsubscribeOptions,
-  ): Promise<Array<R & AckInfo>> {
-    const filters = 'subscriptions' in fields ? fields.subscriptions : fields.topicFilters;
-    if (filters.length === 0) throw new InvalidArgumentError(`${cmd} needs at least one filter`);
-    const protocolVersion = this.#opts.protocolVersion;
-    checkV5(`${cmd} properties`, properties, protocolVersion);
-    checkEncodable(
-      { cmd, packetId: 1, ...fields, ...(properties ? { properties } : {}) } as Packet,
-      protocolVersion,
-    );
-    const out = await this.#submit<{ results: R[] } & AckInfo>(
-      // `internal` is read of SUBSCRIBEs only: a caller's is never an internal resubscribe.
-      { kind: cmd, ...fields, properties, deferred: undefined, internal: false } as Op,
-      signal,
-    );
-    return out.results.map((r) => withAck({ ...r }, out.properties));
-  }
-
-  #submit<T>(op: Op, signal: AbortSignalLike | undefined): Promise<T> {
-    return this.#operations.submit<T>(op, signal);
-  }
-
-  #connectEvent<T extends 'connect' | 'reconnectNow'>(type: T): Extract<Event, { type: T }> {
-    const r = this.#opts.reconnect;
-    return {
-      type,
-      serverCount: this.#opts.servers.length,
-      protocolVersion: this.#opts.protocolVersion,
-      reconnect:
-        r === false
-          ? { enabled: false }
-          : {
-              enabled: true,
-              retryRefusals: r.retryRefusals,
-              ...(r.maxAttempts === undefined ? {} : { maxAttempts: r.maxAttempts }),
-            },
-    } as Extract<Event, { type: T }>;
   }
 
   protected override listenerFailed(event: keyof MqttClientEvents, error: unknown): void {

@@ -4,16 +4,33 @@
  * QoS 0 backpressure through the outbox, and failing everything pending when the client stops.
  * MQTT 5 request/response waiters are pending operations too, so they live here.
  */
+
+import type { Packet } from '@mqttkit/codec/client';
 import { type CloseReason, outbound } from '@mqttkit/state';
 import { abortable } from './abortable.js';
-import { ConnectionClosedError, NotConnectedError, OperationAbortedError } from './errors.js';
+import { checkEncodable, checkV5 } from './arguments.js';
+import {
+  ConnectionClosedError,
+  InvalidArgumentError,
+  NotConnectedError,
+  OperationAbortedError,
+} from './errors.js';
 import { type AbortSignalLike, queueMicrotask } from './globals.js';
 import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline-queue.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import { Requests } from './requests.js';
 import type { Runner } from './runner.js';
-import type { Deferred, Op, Session } from './session.js';
+import {
+  type AckInfo,
+  type Deferred,
+  type Op,
+  type Session,
+  type SubscribeOp,
+  type UnsubscribeOp,
+  withAck,
+} from './session.js';
+import type { SubscribeOptions, UnsubscribeOptions } from './types.js';
 
 export class Operations {
   readonly #opts: ResolvedOptions;
@@ -81,6 +98,28 @@ export class Operations {
       for (const dropped of pushed.dropped ?? [])
         dropped.deferred?.reject(new QueueFullError(true));
     });
+  }
+
+  /** SUBSCRIBE or UNSUBSCRIBE, once its filters are checked: one result per filter. */
+  async ackable<R extends object>(
+    cmd: 'subscribe' | 'unsubscribe',
+    fields: Pick<SubscribeOp, 'subscriptions'> | Pick<UnsubscribeOp, 'topicFilters'>,
+    { properties, signal }: SubscribeOptions | UnsubscribeOptions,
+  ): Promise<Array<R & AckInfo>> {
+    const filters = 'subscriptions' in fields ? fields.subscriptions : fields.topicFilters;
+    if (filters.length === 0) throw new InvalidArgumentError(`${cmd} needs at least one filter`);
+    const protocolVersion = this.#opts.protocolVersion;
+    checkV5(`${cmd} properties`, properties, protocolVersion);
+    checkEncodable(
+      { cmd, packetId: 1, ...fields, ...(properties ? { properties } : {}) } as Packet,
+      protocolVersion,
+    );
+    const out = await this.submit<{ results: R[] } & AckInfo>(
+      // `internal` is read of SUBSCRIBEs only: a caller's is never an internal resubscribe.
+      { kind: cmd, ...fields, properties, deferred: undefined, internal: false } as Op,
+      signal,
+    );
+    return out.results.map((r) => withAck({ ...r }, out.properties));
   }
 
   /** Connected: send what was queued while offline, in order. */
