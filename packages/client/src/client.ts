@@ -81,9 +81,9 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       onPersisted: () => this.#outbox.write(this.#session.resume()),
     });
     // One engine for the client's lifetime: it keeps the last PINGREQ time across reconnects, so
-    // a reconnect does not restart the interval and a link lost just after a PINGREQ is not
-    // followed by another one at once on the next link: PINGREQs stay at least one keepalive
-    // apart, as a broker counting them expects.
+    // PINGREQs stay at least one keepalive apart even when links come and go quickly. A new
+    // engine per link would ping again at once on each new link, and a broker may throttle
+    // PINGREQs per client identifier.
     this.#keepalive = createKeepalive({
       keepaliveMs: opts.keepaliveSeconds * 1000,
       ...(opts.pingTimeoutMs === undefined ? {} : { pingTimeoutMs: opts.pingTimeoutMs }),

@@ -13,8 +13,9 @@ import type { ConnectResult, StateChange } from './types.js';
 export class LifecycleEvents {
   readonly #logger: Logger;
   readonly #events: ClientEmitter;
-  readonly #connectWaiters: Array<Deferred<ConnectResult>> = [];
-  readonly #endWaiters: Array<() => void> = [];
+  // Made on first use: a process may hold thousands of idle clients.
+  #connectWaiters: Array<Deferred<ConnectResult>> | undefined;
+  #endWaiters: Array<() => void> | undefined;
   /** The last accepted connection's result. */
   connectResult: ConnectResult | undefined;
   reconnects = 0;
@@ -26,11 +27,13 @@ export class LifecycleEvents {
 
   /** Settles with the next `connect` (resolves) or `end` (rejects). */
   waitConnect(waiter: Deferred<ConnectResult>): void {
+    this.#connectWaiters ??= [];
     this.#connectWaiters.push(waiter);
   }
 
   /** Runs `resolve` once the link closes or the machine stops. */
   waitEnd(resolve: () => void): void {
+    this.#endWaiters ??= [];
     this.#endWaiters.push(resolve);
   }
 
@@ -44,7 +47,7 @@ export class LifecycleEvents {
             : { from: event.from, to: event.to, reason: event.reason };
         this.#logger.debug({ from: event.from, to: event.to, reason: event.reason?.type }, 'state');
         if (event.to === 'closed' || event.from === 'disconnecting') {
-          for (const resolve of this.#endWaiters.splice(0)) resolve();
+          for (const resolve of this.#endWaiters?.splice(0) ?? []) resolve();
         }
         this.#events.emit('state', change);
         return;
@@ -58,7 +61,7 @@ export class LifecycleEvents {
         };
         if (connack?.properties) result.properties = connack.properties;
         this.connectResult = result;
-        for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve(result);
+        for (const waiter of this.#connectWaiters?.splice(0) ?? []) waiter.resolve(result);
         this.#events.emit('connect', result);
         return;
       }
@@ -70,7 +73,7 @@ export class LifecycleEvents {
         this.#events.emit('close', event.reason);
         return;
       case 'end':
-        for (const waiter of this.#connectWaiters.splice(0)) {
+        for (const waiter of this.#connectWaiters?.splice(0) ?? []) {
           waiter.reject(new ConnectError(event.reason));
         }
         this.#events.emit('end', event.reason);

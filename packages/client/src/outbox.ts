@@ -16,7 +16,8 @@ export class Outbox {
   #connection: Connection | undefined;
   /** The last write was accepted above the high-water mark; cleared by a drain or the close. */
   #full = false;
-  #drainWaiters: Array<() => void> = [];
+  /** Made by the first wait: most clients never fill their transport. */
+  #drainWaiters: Array<() => void> | undefined;
   readonly #logger: Logger;
   readonly #tracing: boolean;
   readonly #keepalive: Keepalive;
@@ -47,15 +48,19 @@ export class Outbox {
   drained(): void {
     this.#full = false;
     const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
+    if (waiters === undefined) return;
+    this.#drainWaiters = undefined;
     for (const resolve of waiters) resolve();
   }
 
   /** Resolves `deferred` with `value` now, or once the transport is below its high-water mark. */
   settleWhenWritable<T>(deferred: Deferred<T>, value: T): void {
-    if (this.#full) this.#drainWaiters.push(() => deferred.resolve(value));
-    else deferred.resolve(value);
+    if (!this.#full) {
+      deferred.resolve(value);
+      return;
+    }
+    this.#drainWaiters ??= [];
+    this.#drainWaiters.push(() => deferred.resolve(value));
   }
 
   write(packets: readonly Packet[]): void {
