@@ -11,18 +11,12 @@ import { createKeepalive, type Keepalive } from '@mqttkit/keepalive';
 import { isStopped, outbound, type State, type StateType } from '@mqttkit/state';
 import { abortable } from './abortable.js';
 import { publishPacket, subscriptionOf } from './arguments.js';
-import type { ClientEmitter } from './client-emitter.js';
+import { type ClientEmitter, listenerThrew } from './client-emitter.js';
 import { connectEvent } from './connect-event.js';
 import { ConnectPackets } from './connect-packet.js';
 import { EffectsExecutor } from './effects-executor.js';
-import { type ArgsOf, TypedEmitter } from './emitter.js';
-import {
-  ConnectError,
-  hex,
-  InvalidArgumentError,
-  ListenerError,
-  OperationAbortedError,
-} from './errors.js';
+import { TypedEmitter } from './emitter.js';
+import { ConnectError, hex, InvalidArgumentError, OperationAbortedError } from './errors.js';
 import type { AbortSignalLike } from './globals.js';
 import { InboundDispatch } from './inbound-dispatch.js';
 import { LifecycleEvents } from './lifecycle-events.js';
@@ -64,12 +58,17 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #executor: EffectsExecutor;
   #restored: Promise<void> | undefined;
 
+  /** The facade as its parts see it (see `ClientEmitter`). */
+  get #events(): ClientEmitter {
+    return this as unknown as ClientEmitter;
+  }
+
   constructor(options: ClientOptions) {
     super();
     const opts = resolveOptions(options);
     this.#opts = opts;
     const connectPackets = new ConnectPackets(opts);
-    const events = new MqttClient.#Events(this);
+    const events = this.#events;
     this.#session = new Session({
       protocolVersion: opts.protocolVersion,
       store: opts.store ?? createMemoryStore(),
@@ -327,46 +326,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   }
 
   protected override listenerFailed(event: keyof MqttClientEvents, error: unknown): void {
-    this.#listenerThrew(String(event), error);
+    listenerThrew(this.#events, this.#opts.logger, String(event), error);
   }
-
-  #listenerThrew(event: string, error: unknown): void {
-    if (event === 'error') {
-      this.#opts.logger.error({ err: error }, 'an error listener threw');
-      return;
-    }
-    this.emit('error', new ListenerError(event, error));
-  }
-
-  /**
-   * The client's events as its parts see them: `emit` stays protected on the facade. Prototype
-   * methods, one small object per client.
-   */
-  static readonly #Events = class Events implements ClientEmitter {
-    readonly #client: MqttClient;
-
-    constructor(client: MqttClient) {
-      this.#client = client;
-    }
-
-    emit<E extends keyof MqttClientEvents>(
-      event: E,
-      ...args: ArgsOf<MqttClientEvents[E]>
-    ): boolean {
-      return this.#client.emit(event, ...args);
-    }
-
-    emitCollect<E extends keyof MqttClientEvents>(
-      event: E,
-      ...args: ArgsOf<MqttClientEvents[E]>
-    ): unknown[] | undefined {
-      return this.#client.emitCollect(event, ...args);
-    }
-
-    listenerThrew(event: string, error: unknown): void {
-      this.#client.#listenerThrew(event, error);
-    }
-  };
 }
 
 /** Creates a client without connecting. */

@@ -17,7 +17,7 @@ import type {
 } from '@mqttkit/codec/client';
 import type { Keepalive } from '@mqttkit/keepalive';
 import { inbound } from '@mqttkit/state';
-import type { ClientEmitter } from './client-emitter.js';
+import { type ClientEmitter, listenerThrew } from './client-emitter.js';
 import type { ConnectPackets } from './connect-packet.js';
 import { checkInbound } from './inbound-rules.js';
 import type { Link } from './link.js';
@@ -193,7 +193,7 @@ export class InboundDispatch {
       waits.push(
         Promise.resolve(r as PromiseLike<unknown>).then(
           () => undefined,
-          (error: unknown) => this.#events.listenerThrew('message', error),
+          (error: unknown) => listenerThrew(this.#events, this.#opts.logger, 'message', error),
         ),
       );
     }

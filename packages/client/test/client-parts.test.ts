@@ -25,7 +25,6 @@ function parts() {
   const events: ClientEmitter = {
     emit: vi.fn(() => true),
     emitCollect: vi.fn(() => undefined),
-    listenerThrew: vi.fn(),
   };
   const outbox = new Outbox(noopLogger, keepalive, events);
   return { outbox, connection, results, written, keepalive, events };
