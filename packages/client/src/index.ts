@@ -35,7 +35,7 @@ export {
   PublishRefusedError,
 } from './errors.js';
 export type { AbortSignalLike } from './globals.js';
-export { type LogFn, type Logger, noopLogger } from './logger.js';
+export { type LogFn, type Logger, type LogLevel, noopLogger } from './logger.js';
 export { createMemoryStore } from './memory-store.js';
 export type { MessagesOptions } from './messages.js';
 export { QueueFullError } from './offline-queue.js';

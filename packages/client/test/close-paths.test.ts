@@ -1,5 +1,5 @@
 // Every close path ends in a defined state with a typed reason, and connect -> publish works
-// afterwards (peer-failures.md items 1 and 2).
+// afterwards (a stale flag after one close path was MQTT.js #1897).
 
 import type { CloseReason } from '@mqttkit/state';
 import {

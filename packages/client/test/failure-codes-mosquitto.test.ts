@@ -1,4 +1,4 @@
-// Failure reason codes from a real broker that refuses (peer-failures.md item 4): mosquitto with
+// Failure reason codes from a real broker that refuses: mosquitto with
 // its dynamic-security plugin. Each refusal must come back to the caller of that operation while
 // the connection stays up: no close/offline/state event, no reconnect, the next operation works.
 import type { Packet } from '@mqttkit/codec';

@@ -10,6 +10,16 @@ export interface ConnectEvent extends ConnectOptions {
   readonly type: 'connect';
 }
 
+/**
+ * User: `reconnect()`, "reconnect now" as one event. Connected: close gracefully (DISCONNECT) and
+ * open a new link once the transport has closed; waiting to retry: retry at once. Elsewhere it
+ * does what `connect` does (start from `idle`/`closed`, follow a close in `disconnecting`, nothing
+ * while a connection is on its way). Carries the options a new connection starts with.
+ */
+export interface ReconnectNowEvent extends ConnectOptions {
+  readonly type: 'reconnectNow';
+}
+
 /** User: `end()`. Graceful sends DISCONNECT with `reasonCode` (default 0x00); `force` does not. */
 export interface EndEvent {
   readonly type: 'end';
@@ -84,6 +94,7 @@ export interface ReconnectTimerEvent {
 
 export type Event =
   | ConnectEvent
+  | ReconnectNowEvent
   | EndEvent
   | AbortEvent
   | TransportOpenedEvent
@@ -102,6 +113,7 @@ export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
 
 export const EVENT_TYPES: readonly EventType[] = [
   'connect',
+  'reconnectNow',
   'end',
   'abort',
   'transportOpened',

@@ -23,10 +23,12 @@ export {
   type EventType,
   type KeepaliveDeadEvent,
   type ProtocolViolationEvent,
+  type ReconnectNowEvent,
   type ReconnectTimerEvent,
   type TransportClosedEvent,
   type TransportOpenedEvent,
 } from './events.js';
+export { type InboundDecision, inbound, isStopped } from './inbound.js';
 export { type OutboundDecision, outbound } from './outbound.js';
 export {
   CONNACK_V4_RULES,

@@ -141,6 +141,16 @@ export function endLink(from: LinkState, event: EndEvent): Step {
   ]);
 }
 
+/**
+ * `reconnect()` while connected: the graceful close `end()` makes (DISCONNECT 0x00, so the broker
+ * drops the Will [MQTT-3.14.4-3]), then a new link with `settings` once the transport has closed.
+ */
+export function reconnectLink(from: ConnectedState, settings: ConnectSettings): Step {
+  const step = endLink(from, { type: 'end' });
+  if (step.status !== 'applied' || step.state.type !== 'disconnecting') return step;
+  return { ...step, state: { ...step.state, next: 'connect', settings } };
+}
+
 /** We found the broker's data malformed or against the protocol. */
 export function protocolViolation(
   from: AwaitingConnackState | ConnectedState,

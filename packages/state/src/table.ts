@@ -9,15 +9,15 @@
 import { type CloseCause, withDecision } from './close-reason.js';
 import type {
   BrokerDisconnectEvent,
-  ConnectEvent,
   EventOf,
   EventType,
   ProtocolViolationEvent,
 } from './events.js';
-import { normalizeSettings } from './settings.js';
+import { type ConnectOptions, normalizeSettings } from './settings.js';
 import type {
   AwaitingConnackState,
   ConnectedState,
+  DisconnectingState,
   ReconnectWaitState,
   StateOf,
   StateType,
@@ -31,6 +31,7 @@ import {
   linkLost,
   localEnd,
   protocolViolation,
+  reconnectLink,
   type Step,
   startClosing,
 } from './steps.js';
@@ -55,8 +56,17 @@ const NEVER_STARTED = reject('no timer was ever started');
 // Applied rules that several states share.
 const START = {
   kind: 'apply',
-  run: (_s: unknown, e: ConnectEvent) =>
+  run: (_s: unknown, e: ConnectOptions) =>
     applied({ type: 'connecting', settings: normalizeSettings(e), attempt: 0, serverIndex: 0 }),
+} as const;
+// A connect (or reconnect) during a close we started: a new link follows it, unless one already
+// will.
+const CONNECT_AFTER_CLOSE = {
+  kind: 'apply',
+  run: (s: DisconnectingState, e: ConnectOptions) =>
+    s.next === 'stop'
+      ? applied({ ...s, next: 'connect', settings: normalizeSettings(e) })
+      : ignored(s.next === 'connect' ? 'a connect is already pending' : 'a reconnect is planned'),
 } as const;
 const END_LINK = { kind: 'apply', run: endLink } as const;
 const ABORT_LINK = {
@@ -98,6 +108,7 @@ const RETRY = {
 export const RULES = {
   idle: {
     connect: START,
+    reconnectNow: START,
     end: ignore('nothing to end'),
     abort: ignore('nothing to abort'),
     transportOpened: NO_TRANSPORT,
@@ -113,6 +124,7 @@ export const RULES = {
 
   connecting: {
     connect: ignore('already connecting'),
+    reconnectNow: ignore('already connecting'),
     end: END_LINK,
     abort: ABORT_LINK,
     transportOpened: {
@@ -140,6 +152,7 @@ export const RULES = {
 
   awaitingConnack: {
     connect: ignore('already connecting'),
+    reconnectNow: ignore('already connecting'),
     end: END_LINK,
     abort: ABORT_LINK,
     transportOpened: ALREADY_OPEN,
@@ -190,6 +203,10 @@ export const RULES = {
 
   connected: {
     connect: ignore('already connected'),
+    reconnectNow: {
+      kind: 'apply',
+      run: (s, e) => reconnectLink(s, normalizeSettings(e)),
+    },
     end: END_LINK,
     abort: ignore('already connected; use end()'),
     transportOpened: ALREADY_OPEN,
@@ -208,15 +225,8 @@ export const RULES = {
   },
 
   disconnecting: {
-    connect: {
-      kind: 'apply',
-      run: (s, e) =>
-        s.next === 'stop'
-          ? applied({ ...s, next: 'connect', settings: normalizeSettings(e) })
-          : ignored(
-              s.next === 'connect' ? 'a connect is already pending' : 'a reconnect is planned',
-            ),
-    },
+    connect: CONNECT_AFTER_CLOSE,
+    reconnectNow: CONNECT_AFTER_CLOSE,
     end: {
       kind: 'apply',
       run: (s, e) => {
@@ -249,6 +259,7 @@ export const RULES = {
 
   reconnectWait: {
     connect: RETRY,
+    reconnectNow: RETRY,
     end: { kind: 'apply', run: (_s, e) => stop(localEnd(e)) },
     abort: { kind: 'apply', run: () => stop({ type: 'aborted', initiator: 'local' }) },
     transportOpened: NO_TRANSPORT,
@@ -264,6 +275,7 @@ export const RULES = {
 
   closed: {
     connect: START,
+    reconnectNow: START,
     end: ignore('already closed'),
     abort: ignore('nothing to abort'),
     transportOpened: NO_TRANSPORT,

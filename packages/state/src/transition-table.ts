@@ -40,6 +40,7 @@ type Docs = {
 const DOCS: Docs = {
   idle: {
     connect: { to: ['connecting'], note: 'open server 0' },
+    reconnectNow: { to: ['connecting'], note: 'open server 0' },
   },
   connecting: {
     end: { to: ['disconnecting'], note: 'close the opening transport' },
@@ -62,6 +63,7 @@ const DOCS: Docs = {
     connectTimeout: { to: ['disconnecting'], note: 'close' },
   },
   connected: {
+    reconnectNow: { to: ['disconnecting'], note: 'DISCONNECT, close, then a new link' },
     end: { to: ['disconnecting'], note: 'DISCONNECT (unless forced), close' },
     transportClosed: { to: ['reconnectWait', 'closed'], note: 'link lost' },
     connackAccepted: { to: ['disconnecting'], note: 'protocol error' },
@@ -75,6 +77,7 @@ const DOCS: Docs = {
   },
   disconnecting: {
     connect: { to: ['disconnecting'], note: 'connect again once closed' },
+    reconnectNow: { to: ['disconnecting'], note: 'connect again once closed' },
     end: { to: ['disconnecting'], note: 'stop once closed; force destroys' },
     abort: { to: ['disconnecting'], note: 'stop once closed' },
     transportClosed: {
@@ -84,12 +87,14 @@ const DOCS: Docs = {
   },
   reconnectWait: {
     connect: { to: ['connecting'], note: 'retry now' },
+    reconnectNow: { to: ['connecting'], note: 'retry now' },
     end: { to: ['closed'], note: 'cancel the retry' },
     abort: { to: ['closed'], note: 'cancel the retry' },
     reconnectTimer: { to: ['connecting'], note: 'open the next server' },
   },
   closed: {
     connect: { to: ['connecting'], note: 'open server 0' },
+    reconnectNow: { to: ['connecting'], note: 'open server 0' },
   },
 };
 

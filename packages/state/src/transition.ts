@@ -133,6 +133,7 @@ function assertEvent(event: unknown): asserts event is Event {
   const e = event as unknown as Event;
   switch (e.type) {
     case 'connect':
+    case 'reconnectNow':
       normalizeSettings(e);
       break;
     case 'end':

@@ -49,6 +49,7 @@ export const STATES: { readonly [S in StateType]: Extract<State, { type: S }> } 
 
 export const EVENTS: { readonly [E in EventType]: Extract<Event, { type: E }> } = {
   connect: { type: 'connect', serverCount: 2, protocolVersion: 4 },
+  reconnectNow: { type: 'reconnectNow', serverCount: 2, protocolVersion: 4 },
   end: { type: 'end' },
   abort: { type: 'abort' },
   transportOpened: { type: 'transportOpened' },

@@ -46,6 +46,11 @@ const connectArb: fc.Arbitrary<Event> = fc.record(
   { requiredKeys: ['type'] },
 );
 
+const reconnectNowArb: fc.Arbitrary<Event> = connectArb.map((e) => ({
+  ...e,
+  type: 'reconnectNow' as const,
+}));
+
 const endArb: fc.Arbitrary<Event> = fc.record(
   { type: fc.constant('end' as const), force: fc.boolean() },
   { requiredKeys: ['type'] },
@@ -89,6 +94,7 @@ const anyEventArb: fc.Arbitrary<Event> = fc.oneof(
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 3, arbitrary: connectArb.map((event) => ({ kind: 'user' as const, event })) },
   { weight: 2, arbitrary: endArb.map((event) => ({ kind: 'user' as const, event })) },
+  { weight: 1, arbitrary: reconnectNowArb.map((event) => ({ kind: 'user' as const, event })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'user' as const, event: { type: 'abort' } }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'open' as const }) },
   { weight: 2, arbitrary: fc.boolean().map((error) => ({ kind: 'peerClose' as const, error })) },
@@ -216,7 +222,13 @@ describe('model: random event sequences', () => {
         fc.array(commandArb, { maxLength: 40, size: 'max' }),
         endArb,
         fc.array(
-          commandArb.filter((c) => !(c.kind === 'user' && c.event.type === 'connect')),
+          commandArb.filter(
+            (c) =>
+              !(
+                c.kind === 'user' &&
+                (c.event.type === 'connect' || c.event.type === 'reconnectNow')
+              ),
+          ),
           { maxLength: 40, size: 'max' },
         ),
         (prefix, end, suffix) => {

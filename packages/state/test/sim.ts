@@ -30,7 +30,7 @@ export class World {
   connectTimer: Timer = 'off';
   keepalive: Timer = 'off';
   reconnectTimer: Timer = 'off';
-  /** Set by an applied `end` or `abort`, cleared by an applied `connect`. */
+  /** Set by an applied `end` or `abort`, cleared by an applied `connect` or `reconnectNow`. */
   localEnd = false;
   emitted: ClientEvent[] = [];
   effects: Effect[] = [];
@@ -77,7 +77,8 @@ export class World {
     }
     this.visits.add(`${before.type}/${event.type}->${result.state.type}`);
     if (event.type === 'end' || event.type === 'abort') this.localEnd = true;
-    if (event.type === 'connect') this.localEnd = false;
+    // `reconnectNow` starts a connection as `connect` does.
+    if (event.type === 'connect' || event.type === 'reconnectNow') this.localEnd = false;
     this.state = result.state;
     const emittedBefore = this.emitted.length;
     for (const effect of result.effects) this.run(effect);

@@ -1,0 +1,202 @@
+/**
+ * Inbound dispatch: what the client does with each packet the broker sends. The machine says
+ * whether the link still reads (`inbound(state)`); `checkInbound` refuses what the protocol
+ * forbids; CONNACK, DISCONNECT and AUTH go to the machine or the `auth` option, the rest to the
+ * session, whose answers (acks) are written at once or held by the link for `ackAfterHandler`.
+ *
+ * Hot path: one state read, one rule check and one session call per packet; nothing per packet
+ * beyond what the session and the message itself need.
+ */
+import type {
+  AuthPacket,
+  AuthProperties,
+  CodecError,
+  ConnackPacket,
+  Packet,
+  PublishPacket,
+} from '@mqttkit/codec/client';
+import type { Keepalive } from '@mqttkit/keepalive';
+import { inbound } from '@mqttkit/state';
+import { type ClientEmitter, listenerThrew } from './client-emitter.js';
+import type { ConnectPackets } from './connect-packet.js';
+import { checkInbound } from './inbound-rules.js';
+import type { Link } from './link.js';
+import { isTracing } from './logger.js';
+import type { ResolvedOptions } from './options.js';
+import type { Outbox } from './outbox.js';
+import { packetLog } from './packet-log.js';
+import type { Runner } from './runner.js';
+import type { Session } from './session.js';
+import type { Message } from './types.js';
+
+export interface InboundParts {
+  readonly opts: ResolvedOptions;
+  readonly runner: Runner;
+  readonly session: Session;
+  readonly keepalive: Keepalive;
+  readonly outbox: Outbox;
+  readonly connectPackets: ConnectPackets;
+  readonly events: ClientEmitter;
+}
+
+export class InboundDispatch {
+  readonly #opts: ResolvedOptions;
+  readonly #runner: Runner;
+  readonly #session: Session;
+  readonly #keepalive: Keepalive;
+  readonly #outbox: Outbox;
+  readonly #connectPackets: ConnectPackets;
+  readonly #events: ClientEmitter;
+  readonly #tracing: boolean;
+
+  constructor(parts: InboundParts) {
+    this.#opts = parts.opts;
+    this.#runner = parts.runner;
+    this.#session = parts.session;
+    this.#keepalive = parts.keepalive;
+    this.#outbox = parts.outbox;
+    this.#connectPackets = parts.connectPackets;
+    this.#events = parts.events;
+    this.#tracing = isTracing(parts.opts.logger);
+  }
+
+  receive(packet: Packet, link: Link): void {
+    const decision = inbound(this.#runner.state);
+    // Late packets of a link we are closing are dropped, as the machine drops their events.
+    if (decision === 'drop') return;
+    if (this.#tracing) this.#opts.logger.trace(packetLog(packet), 'packet received');
+    if (packet.cmd === 'pingresp') this.#keepalive.pingAnswered();
+    else this.#keepalive.packetReceived();
+    this.#events.emit('packetreceive', packet);
+    const handshake = decision === 'handshake';
+    const violation = checkInbound(packet, {
+      protocolVersion: this.#opts.protocolVersion,
+      connackReceived: !handshake,
+      // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK.
+      awaitingAuth: handshake && this.#opts.auth !== undefined,
+    });
+    if (violation) {
+      this.#runner.dispatch({ type: 'protocolViolation', ...violation });
+      return;
+    }
+    switch (packet.cmd) {
+      case 'connack':
+        this.#receiveConnack(packet, link);
+        return;
+      case 'disconnect': {
+        const reasonString = packet.properties?.reasonString;
+        this.#runner.dispatch(
+          reasonString === undefined
+            ? { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0 }
+            : { type: 'brokerDisconnect', reasonCode: packet.reasonCode ?? 0, reasonString },
+        );
+        return;
+      }
+      case 'pingresp':
+        return;
+      case 'auth':
+        // checkInbound has refused AUTH outside an exchange, so this is the handshake's.
+        this.#answerAuth(packet, link);
+        return;
+      default:
+        break;
+    }
+    const result = this.#session.receive(packet);
+    if (result.violation) {
+      this.#outbox.write(result.send);
+      this.#runner.dispatch({ type: 'protocolViolation', ...result.violation });
+      return;
+    }
+    if (!result.message) {
+      this.#outbox.write(result.send);
+      return;
+    }
+    if (!this.#opts.ackAfterHandler || result.message.qos === 0) {
+      this.#outbox.write(result.send);
+      this.#deliver(result.message);
+      return;
+    }
+    link.holdAcks(result.send, this.#deliver(result.message));
+  }
+
+  decodeFailed(error: CodecError): void {
+    // The codec's code goes into our DISCONNECT: 0x81 malformed, 0x82 forbidden, 0x95 above the
+    // Maximum Packet Size we announced [MQTT-3.1.2-24].
+    const reasonCode =
+      error.reasonCode === 0x81 || error.reasonCode === 0x95 ? error.reasonCode : 0x82;
+    this.#runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
+  }
+
+  #receiveConnack(packet: ConnackPacket, link: Link): void {
+    if (packet.reasonCode !== 0) {
+      this.#runner.dispatch({ type: 'connackRefused', reasonCode: packet.reasonCode });
+      return;
+    }
+    link.connack = packet;
+    this.#connectPackets.accepted(packet);
+    this.#runner.dispatch({ type: 'connackAccepted', sessionPresent: packet.sessionPresent });
+  }
+
+  #answerAuth(packet: AuthPacket, link: Link): void {
+    const auth = this.#opts.auth;
+    // Only a "Continue authentication" during CONNECT is answered; re-authentication is not
+    // supported yet.
+    if (!auth || packet.reasonCode !== 0x18) return;
+    const challenge = {
+      data: packet.properties?.authenticationData,
+      reasonString: packet.properties?.reasonString,
+    };
+    Promise.resolve()
+      .then(() => auth.onChallenge(challenge))
+      .then(
+        (data) => {
+          // An answer for a link already gone is not sent on the next one.
+          if (!link.isOpen) return;
+          const properties: AuthProperties = { authenticationMethod: auth.method };
+          if (data !== undefined) properties.authenticationData = data;
+          this.#outbox.write([{ cmd: 'auth', reasonCode: 0x18, properties }]);
+        },
+        (error: unknown) => {
+          if (!link.isOpen) return;
+          this.#events.emit('error', error);
+          // 0x80 Unspecified error: the application could not continue the exchange.
+          this.#runner.dispatch({ type: 'end', reasonCode: 0x80 });
+        },
+      );
+  }
+
+  /** Emits `message`; returns promises settling with the ones its listeners returned. */
+  #deliver(packet: PublishPacket): Promise<void>[] {
+    const message: Message = {
+      topic: packet.topic,
+      payload: packet.payload,
+      qos: packet.qos,
+      retain: packet.retain,
+      dup: packet.dup,
+    };
+    if (packet.packetId !== undefined) message.packetId = packet.packetId;
+    if (packet.properties) {
+      const { topicAlias: _alias, ...properties } = packet.properties;
+      message.properties = properties;
+    }
+    const results = this.#events.emitCollect('message', message) ?? [];
+    // A listener's promise that rejects is reported on `error`, never left unhandled.
+    const waits: Promise<void>[] = [];
+    for (const r of results) {
+      if (
+        typeof r !== 'object' ||
+        r === null ||
+        typeof (r as { then?: unknown }).then !== 'function'
+      ) {
+        continue;
+      }
+      waits.push(
+        Promise.resolve(r as PromiseLike<unknown>).then(
+          () => undefined,
+          (error: unknown) => listenerThrew(this.#events, this.#opts.logger, 'message', error),
+        ),
+      );
+    }
+    return waits;
+  }
+}

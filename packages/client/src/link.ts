@@ -1,0 +1,118 @@
+/**
+ * The per-link context: everything that lives and dies with one link. The connection, the
+ * CONNACK that opened it, the `beforeConnect` overrides of its attempt and the acks it holds for
+ * `ackAfterHandler` are fields of one object made per `openTransport`; a new link is a new
+ * object, so nothing is reset by hand and a late callback of an old link cannot touch the new one.
+ *
+ * It is also the connection's handler object: prototype methods rather than a handful of
+ * closures, because a process may hold thousands of idle links.
+ */
+import type { CodecError, ConnackPacket, ConnectPacket, Packet } from '@mqttkit/codec/client';
+import type { ConnectPackets } from './connect-packet.js';
+import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.js';
+import type { InboundDispatch } from './inbound-dispatch.js';
+import type { ConnectOverrides } from './options.js';
+import type { Outbox } from './outbox.js';
+import type { Runner } from './runner.js';
+
+/** What a link reports to: the parts of the client that outlive it. */
+export interface LinkHost {
+  readonly runner: Runner;
+  readonly inbound: InboundDispatch;
+  readonly outbox: Outbox;
+  readonly connectPackets: ConnectPackets;
+  /** The link's one close: release what it held, then tell the machine. */
+  linkClosed(link: Link, error: unknown): void;
+}
+
+interface HeldAck {
+  readonly packets: readonly Packet[];
+  ready: boolean;
+}
+
+export class Link implements ConnectionHandlers {
+  readonly connection: Connection;
+  /** The accepted CONNACK of this link, once it came. */
+  connack: ConnackPacket | undefined;
+  /** What `beforeConnect` returned for this link's attempt. */
+  #overrides: ConnectOverrides | undefined;
+  /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
+  #heldAcks: HeldAck[] | undefined;
+  readonly #host: LinkHost;
+
+  constructor(host: LinkHost, options: ConnectionOptions) {
+    this.#host = host;
+    this.connection = new Connection(options, this);
+  }
+
+  /** Opens the connection, after the `beforeConnect` hook when there is one. */
+  open(attempt: number, serverIndex: number, hooked: boolean): void {
+    if (!hooked) {
+      this.connection.open();
+      return;
+    }
+    // The hook runs inside the attempt (the machine's connect timer is already running, and
+    // `end()` closes the connection), so its failure takes the transport-error path.
+    this.connection.open(async (signal) => {
+      const overrides = await this.#host.connectPackets.prepare(attempt, serverIndex, signal);
+      this.#overrides = overrides;
+      return overrides?.url;
+    });
+  }
+
+  /** This link's CONNECT. */
+  connectPacket(): ConnectPacket {
+    return this.#host.connectPackets.build(this.#overrides);
+  }
+
+  /** Whether the link can still write: acks and answers of a closed link are never sent. */
+  get isOpen(): boolean {
+    return this.connection.isOpen;
+  }
+
+  /**
+   * Holds `packets` (the acks of one PUBLISH) until `waits` settle. [MQTT-4.6.0-2]: acks leave in
+   * the order their PUBLISH arrived, so a held ack also holds the ones behind it.
+   */
+  holdAcks(packets: readonly Packet[], waits: readonly Promise<void>[]): void {
+    const held: HeldAck = { packets, ready: false };
+    this.#heldAcks ??= [];
+    this.#heldAcks.push(held);
+    const release = (): void => {
+      held.ready = true;
+      this.#flushHeldAcks();
+    };
+    if (waits.length === 0) release();
+    else void Promise.all(waits).then(release);
+  }
+
+  #flushHeldAcks(): void {
+    const heldAcks = this.#heldAcks;
+    // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
+    if (!heldAcks || !this.isOpen) return;
+    while (heldAcks[0]?.ready) {
+      const held = heldAcks.shift() as HeldAck;
+      this.#host.outbox.write(held.packets);
+    }
+  }
+
+  onOpen(): void {
+    this.#host.runner.dispatch({ type: 'transportOpened' });
+  }
+
+  onPacket(packet: Packet): void {
+    this.#host.inbound.receive(packet, this);
+  }
+
+  onDecodeError(error: CodecError): void {
+    this.#host.inbound.decodeFailed(error);
+  }
+
+  onDrain(): void {
+    this.#host.outbox.drained();
+  }
+
+  onClose(error: unknown): void {
+    this.#host.linkClosed(this, error);
+  }
+}
