@@ -1,4 +1,4 @@
-// Regression for the seed of mqttkit (peer-failures.md item 1, MQTT.js): after end(), a stale
+// Regression for the seed of mqttkit (MQTT.js #1897): after end(), a stale
 // "disconnecting" flag made connect() + publish() fail with "client disconnecting".
 import { type AedesHandle, startAedes } from '@mqttkit/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -27,7 +27,7 @@ async function roundTrip(c: MqttClient, topic: string, payload: string): Promise
   return text((await received).payload);
 }
 
-describe('connect -> end -> connect -> publish (peer-failures.md item 1)', () => {
+describe('connect -> end -> connect -> publish (MQTT.js #1897)', () => {
   it('works after a graceful end', async () => {
     const c = client();
     const first = await c.connect();

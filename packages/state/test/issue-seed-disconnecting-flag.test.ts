@@ -1,5 +1,5 @@
 /**
- * The seed of mqttkit (docs/peer-failures.md item 1): in a peer client, `end()` set a
+ * The seed of mqttkit (MQTT.js #1897): in a peer client, `end()` set a
  * `disconnecting` flag that one close path never cleared, so `connect()` + `publish()` afterwards
  * failed with "client disconnecting". Here: for every way a connection can end, `end()` then
  * `connect()` reaches `connected` and publishing is allowed, with nothing left running.
