@@ -17,6 +17,7 @@ import {
   settlePublish,
 } from './settle.js';
 import type { PublishOp, PublishResult } from './types.js';
+import { removeWaiting } from './waiting-list.js';
 
 /** What a map not made yet reads as. Never written: writers make their own map first. */
 const NO_FLOWS: ReadonlyMap<number, Flow> = new Map<number, Flow>();
@@ -68,10 +69,7 @@ export class OutboundFlows {
 
   /** Removes `op` if it is still in the backlog; false when it was written (or is done). */
   removeWaiting(op: PublishOp): boolean {
-    const index = this.#backlog.indexOf(op);
-    if (index < 0) return false;
-    this.#backlog.splice(index, 1);
-    return true;
+    return removeWaiting(this.#backlog, op);
   }
 
   /** A QoS 0 PUBLISH: into `out` now, refused when too large, or kept until a link is up. */

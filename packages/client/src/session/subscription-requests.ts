@@ -8,6 +8,7 @@ import type { SessionContext } from './context.js';
 import type { GrantedSubscriptions } from './granted.js';
 import { rejectCaller, rejectCallerWith, resolveCaller, withAck } from './settle.js';
 import type { AckableOp, InboundResult, SubscribeResult, UnsubscribeResult } from './types.js';
+import { removeWaiting } from './waiting-list.js';
 
 /** What a map not made yet reads as. Never written: writers make their own map first. */
 const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
@@ -36,23 +37,15 @@ export class SubscriptionRequests {
 
   /** Removes `op` if it was not written on this link; false when it was (or is done). */
   removeWaiting(op: AckableOp): boolean {
-    const index = this.#unsent.indexOf(op);
-    if (index < 0) return false;
-    this.#unsent.splice(index, 1);
-    return true;
+    return removeWaiting(this.#unsent, op);
   }
 
   /** Writes `op` into `out` now, or keeps it until a link (and a packet id) is free. */
   send(op: AckableOp, out: Packet[]): void {
     const link = this.#context.link;
-    if (!link) {
-      this.#unsent.push(op);
-      return;
-    }
-    const ids = this.#context.ids;
-    const packetId = ids.allocate();
-    if (packetId === undefined) {
-      // All 65535 ids are in flight: wait for one to free (`retry` sends the queue again).
+    // It waits without a link, or while all 65535 ids are in flight (`retry` sends it then).
+    const packetId = link === undefined ? undefined : this.#context.ids.allocate();
+    if (link === undefined || packetId === undefined) {
       this.#unsent.push(op);
       return;
     }
@@ -62,7 +55,7 @@ export class SubscriptionRequests {
         : withProps({ cmd: 'unsubscribe', packetId, topicFilters: op.topicFilters }, op.properties);
     const tooLarge = link.checkSize(packet);
     if (tooLarge) {
-      ids.release(packetId);
+      this.#context.ids.release(packetId);
       rejectCaller(op, tooLarge);
       return;
     }
