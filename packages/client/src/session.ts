@@ -78,13 +78,12 @@ export class Session {
 
   /** Outbound PUBLISH. QoS 0 is written at once (or refused); QoS 1/2 go through the window. */
   publish(op: PublishOp): Packet[] {
-    const out: Packet[] = [];
     if (op.packet.qos === 0) {
-      this.#flows.sendQos0(op, out);
-      return out;
+      const packet = this.#flows.sendQos0(op);
+      return packet === undefined ? [] : [packet];
     }
     this.#flows.enqueue(op);
-    return this.#pump(out);
+    return this.#pump([]);
   }
 
   /** Removes an operation that was not written yet. Returns false when it was (or is done). */
@@ -156,11 +155,10 @@ export class Session {
         return { send: ended ? this.#pump([]) : [] };
       }
       case 'pubrec': {
-        const send: Packet[] = [];
         const { packetId, reasonCode, properties } = packet;
-        if (this.#flows.receivePubrec(packetId, reasonCode ?? 0, properties, send))
-          this.#pump(send);
-        return { send };
+        const answer = this.#flows.receivePubrec(packetId, reasonCode ?? 0, properties);
+        if (answer === 'ended') return { send: this.#pump([]) };
+        return { send: answer === undefined ? [] : [answer] };
       }
       case 'suback':
       case 'unsuback':

@@ -5,7 +5,7 @@
  * are resent on a session that survived the link (PUBLISH with DUP, PUBREL) [MQTT-4.4.0-1]
  * [MQTT-4.6.0-1]. With an asynchronous store a flow is written only once stored.
  */
-import type { AckProperties, Packet } from '@mqttkit/codec';
+import type { AckProperties, Packet, PublishPacket } from '@mqttkit/codec';
 import type { SessionContext } from './context.js';
 import { type Flow, newFlow, restoredFlow } from './flow.js';
 import type { SessionLink } from './link.js';
@@ -72,21 +72,24 @@ export class OutboundFlows {
     return removeWaiting(this.#backlog, op);
   }
 
-  /** A QoS 0 PUBLISH: into `out` now, refused when too large, or kept until a link is up. */
-  sendQos0(op: PublishOp, out: Packet[]): void {
+  /**
+   * A QoS 0 PUBLISH: the packet to write now, or nothing when it is refused (too large) or kept
+   * until a link is up. (Returned, not pushed: the caller's `[packet]` is one allocation less.)
+   */
+  sendQos0(op: PublishOp): PublishPacket | undefined {
     const link = this.#context.link;
     if (!link) {
       // The client only hands QoS 0 over while connected; keep the contract total anyway.
       this.#backlog.push(op);
-      return;
+      return undefined;
     }
     const tooLarge = link.checkSize(op.packet);
     if (tooLarge) {
       rejectCaller(op, tooLarge);
-      return;
+      return undefined;
     }
     resolveHandedOver(op);
-    out.push(link.wire(op.packet));
+    return link.wire(op.packet);
   }
 
   /**
@@ -120,12 +123,12 @@ export class OutboundFlows {
 
   /** Turns the backlog into flows while the window and the packet ids allow. */
   #startFlows(link: SessionLink, out: Packet[], blocked: boolean): void {
-    const ids = this.#context.ids;
     while (this.#backlog.length > 0) {
       const op = this.#backlog[0] as PublishOp;
       if (op.packet.qos === 0) {
         this.#backlog.shift();
-        this.sendQos0(op, out);
+        const packet = this.sendQos0(op);
+        if (packet !== undefined) out.push(packet);
         continue;
       }
       const tooLarge = link.checkSize(op.packet);
@@ -135,7 +138,7 @@ export class OutboundFlows {
         continue;
       }
       if (!link.takeSlot()) break;
-      const packetId = ids.allocate();
+      const packetId = this.#context.ids.allocate();
       if (packetId === undefined) {
         link.releaseSlot();
         break;
@@ -223,30 +226,25 @@ export class OutboundFlows {
     return true;
   }
 
-  /** PUBREC: the PUBREL it asks for goes into `send`. True when it ended a flow (a failure). */
+  /** PUBREC: the PUBREL to write, nothing, or `'ended'` when a failure code ended the flow. */
   receivePubrec(
     packetId: number,
     reasonCode: number,
-    properties: AckProperties | undefined,
-    send: Packet[],
-  ): boolean {
+    properties?: AckProperties,
+  ): Packet | 'ended' | undefined {
     const flow = this.#flows.get(packetId);
     const protocolVersion = this.#context.options.protocolVersion;
     if (flow?.packet.qos !== 2 || !flow.sent) {
       // Under 5.0 tell the broker we have no such flow; under 3.1.1 a PUBREL ends it anyway.
-      if (!flow) {
-        send.push(
-          protocolVersion === 5
-            ? { cmd: 'pubrel', packetId, reasonCode: 0x92 }
-            : { cmd: 'pubrel', packetId },
-        );
-      }
-      return false;
+      if (flow) return undefined;
+      return protocolVersion === 5
+        ? { cmd: 'pubrel', packetId, reasonCode: 0x92 }
+        : { cmd: 'pubrel', packetId };
     }
     if (reasonCode >= 0x80) {
       // A failure PUBREC ends the flow: PUBREL only follows a code below 0x80 (MQTT 5 spec 4.3.3).
       this.#finish(packetId, flow, ackResult(packetId, reasonCode, properties));
-      return true;
+      return 'ended';
     }
     if (flow.stage === 'publish') {
       flow.stage = 'pubrel';
@@ -260,13 +258,12 @@ export class OutboundFlows {
         this.#unsentFlows++;
         flow.persisted = false;
         this.#track(stored, flow, packetId);
-        return false;
+        return undefined;
       }
     } else if (!flow.persisted) {
-      return false; // a repeated PUBREC while the first is being stored
+      return undefined; // a repeated PUBREC while the first is being stored
     }
-    send.push({ cmd: 'pubrel', packetId });
-    return false;
+    return { cmd: 'pubrel', packetId };
   }
 
   #add(packetId: number, flow: Flow): void {
