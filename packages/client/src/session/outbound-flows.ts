@@ -117,12 +117,7 @@ export class OutboundFlows {
         out.push(flow.stage === 'pubrel' ? { cmd: 'pubrel', packetId } : link.wire(flow.packet));
       }
     }
-    this.#startFlows(link, out, blocked);
-    return true;
-  }
-
-  /** Turns the backlog into flows while the window and the packet ids allow. */
-  #startFlows(link: SessionLink, out: Packet[], blocked: boolean): void {
+    // Then the backlog becomes flows while the window and the packet ids allow.
     while (this.#backlog.length > 0) {
       const op = this.#backlog[0] as PublishOp;
       if (op.packet.qos === 0) {
@@ -159,6 +154,7 @@ export class OutboundFlows {
       this.#unsentFlows--;
       out.push(link.wire(packet));
     }
+    return true;
   }
 
   /**
