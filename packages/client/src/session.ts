@@ -47,6 +47,11 @@ export type {
   UnsubscribeResult,
 } from './session/types.js';
 
+/**
+ * Each part answers the lifecycle calls it takes part in under the same names as this class
+ * (`connected`, `disconnected`, `receive`, `rejectAll`, `cancel`...), so what the session does on
+ * each is read here, in order.
+ */
 export class Session {
   readonly #context: SessionContext;
   readonly #flows: OutboundFlows;
@@ -69,27 +74,23 @@ export class Session {
   }
 
   get inflightCount(): number {
-    return this.#flows.inflight;
+    return this.#flows.inflightCount;
   }
 
   get waitingCount(): number {
-    return this.#flows.waiting + this.#requests.waiting;
+    return this.#flows.waitingCount + this.#requests.waitingCount;
   }
 
   /** Outbound PUBLISH. QoS 0 is written at once (or refused); QoS 1/2 go through the window. */
   publish(op: PublishOp): Packet[] {
-    if (op.packet.qos === 0) {
-      const packet = this.#flows.sendQos0(op);
-      return packet === undefined ? [] : [packet];
-    }
-    this.#flows.enqueue(op);
-    return this.#pump([]);
+    const packet = this.#flows.publish(op);
+    if (op.packet.qos > 0) return this.#pump([]);
+    return packet === undefined ? [] : [packet];
   }
 
   /** Removes an operation that was not written yet. Returns false when it was (or is done). */
   cancel(op: Op): boolean {
-    const removed =
-      op.kind === 'publish' ? this.#flows.removeWaiting(op) : this.#requests.removeWaiting(op);
+    const removed = op.kind === 'publish' ? this.#flows.cancel(op) : this.#requests.cancel(op);
     // Written: the flow goes on without a caller (the broker may already have the message).
     if (!removed) detachCaller(op);
     return removed;
@@ -103,27 +104,24 @@ export class Session {
    */
   connected(params: LinkParams): Packet[] {
     const context = this.#context;
+    const { sessionPresent } = params;
     context.link = new SessionLink(params, context.options);
-    this.#inbound.linkUp(params.sessionPresent);
+    this.#inbound.connected(sessionPresent);
+    this.#flows.connected(sessionPresent);
     const out: Packet[] = [];
-    if (!params.sessionPresent) {
-      this.#flows.newSession();
-      if (context.options.resubscribe && this.#granted.size > 0) {
-        for (const op of this.#granted.resubscribes()) this.#requests.send(op, out);
-      }
-    } else {
-      this.#flows.sessionResumed();
+    if (!sessionPresent && context.options.resubscribe) {
+      for (const op of this.#granted.resubscribes()) this.#requests.sendAckable(op, out);
     }
-    this.#requests.sendWaiting(out);
+    this.#requests.connected(out);
     return this.#pump(out);
   }
 
   /** The link is gone: nothing is written until `connected`, and nothing in flight is dropped. */
   disconnected(): void {
     this.#context.link = undefined;
-    this.#flows.linkLost();
+    this.#flows.disconnected();
     // SUBSCRIBE/UNSUBSCRIBE are not part of the session state: send them again on the next link.
-    this.#requests.linkLost();
+    this.#requests.disconnected();
   }
 
   /**
@@ -131,9 +129,8 @@ export class Session {
    * are finished by the next connection (the broker may already have the message).
    */
   rejectAll(error: (written: boolean) => unknown): void {
-    this.#flows.rejectWaiting(error);
+    this.#flows.rejectAll(error);
     this.#requests.rejectAll(error);
-    this.#flows.rejectInflight(error);
   }
 
   /** Forget the subscriptions to restore (after a local `end()`). */
@@ -145,29 +142,18 @@ export class Session {
   receive(packet: Packet): InboundResult {
     switch (packet.cmd) {
       case 'publish':
-        return this.#inbound.receivePublish(packet);
       case 'pubrel':
-        return this.#inbound.receivePubrel(packet.packetId);
+        return this.#inbound.receive(packet);
       case 'puback':
+      case 'pubrec':
       case 'pubcomp': {
-        const { cmd, packetId, reasonCode, properties } = packet;
-        const ended = this.#flows.receiveFinalAck(cmd, packetId, reasonCode ?? 0, properties);
-        return { send: ended ? this.#pump([]) : [] };
-      }
-      case 'pubrec': {
-        const { packetId, reasonCode, properties } = packet;
-        const answer = this.#flows.receivePubrec(packetId, reasonCode ?? 0, properties);
+        const answer = this.#flows.receive(packet);
         if (answer === 'ended') return { send: this.#pump([]) };
         return { send: answer === undefined ? [] : [answer] };
       }
       case 'suback':
       case 'unsuback':
-        return this.#requests.receiveAck(
-          packet.cmd,
-          packet.packetId,
-          packet.reasonCodes,
-          packet.properties,
-        );
+        return this.#requests.receive(packet);
       default:
         return { send: [] };
     }
@@ -176,7 +162,7 @@ export class Session {
   /** Outbound SUBSCRIBE or UNSUBSCRIBE: written now, or once a link (and a packet id) is free. */
   sendAckable(op: SubscribeOp | UnsubscribeOp): Packet[] {
     const out: Packet[] = [];
-    this.#requests.send(op, out);
+    this.#requests.sendAckable(op, out);
     return out;
   }
 
@@ -191,7 +177,7 @@ export class Session {
    */
   #pump(out: Packet[]): Packet[] {
     const link = this.#context.link;
-    if (link && this.#flows.pump(link, out)) this.#requests.retry(out);
+    if (link && this.#flows.pump(link, out)) this.#requests.resume(out);
     return out;
   }
 }

@@ -2,9 +2,12 @@
  * What every part of the session shares: its options, its packet ids, and the link the session
  * writes on. One object, handed to each part when the session is made.
  */
-import { createPacketIdAllocator, MAX_PACKET_ID, type PacketIdAllocator } from '../packet-ids.js';
+import { createPacketIdAllocator, type PacketIdAllocator } from '../packet-ids.js';
 import type { SessionLink } from './link.js';
 import type { SessionOptions } from './types.js';
+
+/** What a map not made yet reads as. Never written: writers make their own map first. */
+export const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
 
 export class SessionContext {
   readonly options: SessionOptions;
@@ -21,10 +24,5 @@ export class SessionContext {
   get ids(): PacketIdAllocator {
     this.#ids ??= createPacketIdAllocator();
     return this.#ids;
-  }
-
-  /** Whether an id is free now (without making the allocator). */
-  get idFree(): boolean {
-    return (this.#ids?.inUse ?? 0) < MAX_PACKET_ID;
   }
 }

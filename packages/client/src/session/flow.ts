@@ -21,17 +21,18 @@ export interface Flow {
 
 /** A flow for `op` under `packetId`, holding the window slot just taken, not stored yet. */
 export function newFlow(op: PublishOp, packetId: number): Flow {
-  // `{ ...op.packet, packetId, dup: false }`, as a literal.
+  const asked = op.packet;
+  // `{ ...asked, packetId, dup: false }`, as a literal.
   const packet: PublishPacket = {
     cmd: 'publish',
-    topic: op.packet.topic,
-    payload: op.packet.payload,
-    qos: op.packet.qos,
-    retain: op.packet.retain,
+    topic: asked.topic,
+    payload: asked.payload,
+    qos: asked.qos,
+    retain: asked.retain,
     dup: false,
     packetId,
   };
-  if (op.packet.properties !== undefined) packet.properties = op.packet.properties;
+  if (asked.properties !== undefined) packet.properties = asked.properties;
   return { op, packet, stage: 'publish', sent: false, slot: true, persisted: false };
 }
 

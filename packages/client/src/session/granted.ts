@@ -14,10 +14,6 @@ export class GrantedSubscriptions {
   // Made by the first grant: each empty Map costs ~150 B, and idle clients are many.
   #map: Map<string, Granted> | undefined;
 
-  get size(): number {
-    return this.#map?.size ?? 0;
-  }
-
   /** A SUBACK granted `subscription` (a code below 0x80). */
   record(subscription: Subscription, properties: SubscribeProperties | undefined): void {
     this.#map ??= new Map();
@@ -39,26 +35,21 @@ export class GrantedSubscriptions {
    * Subscription Identifier is per packet. They have no caller (`internal`).
    */
   resubscribes(): SubscribeOp[] {
-    const groups = new Map<
-      string,
-      { properties: SubscribeProperties | undefined; subs: Subscription[] }
-    >();
+    const ops = new Map<string, SubscribeOp>();
     for (const { subscription, properties } of this.#map?.values() ?? []) {
       const key = JSON.stringify(properties ?? null);
-      const group = groups.get(key) ?? { properties, subs: [] };
-      group.subs.push(subscription);
-      groups.set(key, group);
+      const op = ops.get(key);
+      if (op) op.subscriptions.push(subscription);
+      else {
+        ops.set(key, {
+          kind: 'subscribe',
+          subscriptions: [subscription],
+          properties,
+          deferred: undefined,
+          internal: true,
+        });
+      }
     }
-    const ops: SubscribeOp[] = [];
-    for (const group of groups.values()) {
-      ops.push({
-        kind: 'subscribe',
-        subscriptions: group.subs,
-        properties: group.properties,
-        deferred: undefined,
-        internal: true,
-      });
-    }
-    return ops;
+    return [...ops.values()];
   }
 }

@@ -21,19 +21,25 @@ export class InboundPublishes {
   }
 
   /** A new link: no alias is bound on it yet [MQTT-3.3.2-7]; a new session holds no QoS 2 ids. */
-  linkUp(sessionPresent: boolean): void {
+  connected(sessionPresent: boolean): void {
     this.#aliases = undefined;
     // A new session: the broker keeps no inbound QoS 2 state, so neither do we.
     if (!sessionPresent) this.#qos2 = undefined;
   }
 
-  receivePublish(packet: PublishPacket): InboundResult {
+  receive(packet: Extract<Packet, { cmd: 'publish' | 'pubrel' }>): InboundResult {
+    return packet.cmd === 'publish'
+      ? this.#receivePublish(packet)
+      : this.#receivePubrel(packet.packetId);
+  }
+
+  #receivePublish(packet: PublishPacket): InboundResult {
     let message = packet;
     const options = this.#context.options;
     if (options.protocolVersion === 5) {
       this.#aliases ??= createIncomingAliases(options.incomingAliasMaximum);
       const resolved = withIncomingTopic(this.#aliases, packet);
-      if ('violation' in resolved) return { send: [], violation: resolved.violation };
+      if ('send' in resolved) return resolved;
       message = resolved;
     }
     if (packet.qos === 0) return { send: [], message };
@@ -49,7 +55,7 @@ export class InboundPublishes {
   }
 
   /** Spec 4.3.3: every PUBREL is answered with PUBCOMP; under 5.0 say when we had no such flow. */
-  receivePubrel(packetId: number): InboundResult {
+  #receivePubrel(packetId: number): InboundResult {
     const known = this.#qos2?.delete(packetId) === true;
     const pubcomp: Packet =
       this.#context.options.protocolVersion === 5 && !known

@@ -5,22 +5,23 @@
  * are resent on a session that survived the link (PUBLISH with DUP, PUBREL) [MQTT-4.4.0-1]
  * [MQTT-4.6.0-1]. With an asynchronous store a flow is written only once stored.
  */
-import type { AckProperties, Packet, PublishPacket } from '@mqttkit/codec';
-import type { SessionContext } from './context.js';
+import type { Packet, PublishPacket } from '@mqttkit/codec';
+import { NO_ENTRIES, type SessionContext } from './context.js';
 import { type Flow, newFlow, restoredFlow } from './flow.js';
 import type { SessionLink } from './link.js';
 import {
-  ackResult,
   rejectCaller,
   rejectCallerWith,
   resolveHandedOver,
   settlePublish,
+  withAck,
 } from './settle.js';
 import type { PublishOp, PublishResult } from './types.js';
-import { removeWaiting } from './waiting-list.js';
 
-/** What a map not made yet reads as. Never written: writers make their own map first. */
-const NO_FLOWS: ReadonlyMap<number, Flow> = new Map<number, Flow>();
+/** The acks of an outbound QoS 1/2 flow. */
+type FlowAck = Extract<Packet, { cmd: 'puback' | 'pubrec' | 'pubcomp' }>;
+
+import { removeWaiting } from './waiting-list.js';
 
 export class OutboundFlows {
   readonly #context: SessionContext;
@@ -41,14 +42,14 @@ export class OutboundFlows {
   }
 
   get #flows(): ReadonlyMap<number, Flow> {
-    return this.#flowMap ?? NO_FLOWS;
+    return this.#flowMap ?? NO_ENTRIES;
   }
 
-  get inflight(): number {
+  get inflightCount(): number {
     return this.#flows.size;
   }
 
-  get waiting(): number {
+  get waitingCount(): number {
     return this.#backlog.length;
   }
 
@@ -62,24 +63,20 @@ export class OutboundFlows {
     }
   }
 
-  /** A QoS 1/2 PUBLISH (or a QoS 0 one while no link is up) waits for `pump`. */
-  enqueue(op: PublishOp): void {
-    this.#backlog.push(op);
-  }
-
   /** Removes `op` if it is still in the backlog; false when it was written (or is done). */
-  removeWaiting(op: PublishOp): boolean {
+  cancel(op: PublishOp): boolean {
     return removeWaiting(this.#backlog, op);
   }
 
   /**
-   * A QoS 0 PUBLISH: the packet to write now, or nothing when it is refused (too large) or kept
-   * until a link is up. (Returned, not pushed: the caller's `[packet]` is one allocation less.)
+   * An outbound PUBLISH. QoS 0: the packet to write now, or nothing when it is refused (too
+   * large) or kept until a link is up; returned, not pushed, so the caller's `[packet]` is its
+   * one allocation. QoS 1/2: into the backlog, which `pump` turns into flows.
    */
-  sendQos0(op: PublishOp): PublishPacket | undefined {
+  publish(op: PublishOp): PublishPacket | undefined {
     const link = this.#context.link;
-    if (!link) {
-      // The client only hands QoS 0 over while connected; keep the contract total anyway.
+    // The client only hands QoS 0 over while connected; keep the contract total anyway.
+    if (op.packet.qos !== 0 || !link) {
       this.#backlog.push(op);
       return undefined;
     }
@@ -122,7 +119,7 @@ export class OutboundFlows {
       const op = this.#backlog[0] as PublishOp;
       if (op.packet.qos === 0) {
         this.#backlog.shift();
-        const packet = this.sendQos0(op);
+        const packet = this.publish(op);
         if (packet !== undefined) out.push(packet);
         continue;
       }
@@ -158,26 +155,25 @@ export class OutboundFlows {
   }
 
   /**
-   * A link with no session came up. A flow past PUBREC is done (the broker took the message and
-   * the session that held it is gone); the others are published again as new messages, not
-   * resends (those need a session present [MQTT-4.4.0-2]), so none is lost.
+   * A link came up. On the same session, unacknowledged PUBLISH packets go again with DUP. With
+   * no session, a flow past PUBREC is done (the broker took the message and the session that held
+   * it is gone); the others are published again as new messages, not resends (those need a
+   * session present [MQTT-4.4.0-2]), so none is lost.
    */
-  newSession(): void {
+  connected(sessionPresent: boolean): void {
     for (const [packetId, flow] of [...this.#flows]) {
-      if (flow.stage === 'pubrel') this.#finish(packetId, flow, { reasonCode: 0 });
-      else flow.packet = { ...flow.packet, dup: false };
-    }
-  }
-
-  /** A link came up on the same session: unacknowledged PUBLISH packets go again with DUP. */
-  sessionResumed(): void {
-    for (const flow of this.#flows.values()) {
-      if (flow.stage === 'publish') flow.packet = { ...flow.packet, dup: true };
+      if (sessionPresent) {
+        if (flow.stage === 'publish') flow.packet = { ...flow.packet, dup: true };
+      } else if (flow.stage === 'pubrel') {
+        this.#finish(packetId, flow, { reasonCode: 0 });
+      } else {
+        flow.packet = { ...flow.packet, dup: false };
+      }
     }
   }
 
   /** The link is gone: every flow is unsent again, and nothing in flight is dropped. */
-  linkLost(): void {
+  disconnected(): void {
     for (const flow of this.#flows.values()) {
       flow.sent = false;
       flow.slot = false;
@@ -185,26 +181,27 @@ export class OutboundFlows {
     this.#unsentFlows = this.#flows.size;
   }
 
-  /** The client stopped: what waited in the backlog was never written. */
-  rejectWaiting(error: (written: boolean) => unknown): void {
-    for (const op of this.#backlog.splice(0)) rejectCallerWith(op, error, false);
-  }
-
   /**
-   * The client stopped: the callers of flows get `error(true)`. The flows stay (and in the
-   * store) to be finished by the next connection: the broker may already have the message.
+   * The client stopped: what waited in the backlog was never written (`error(false)`); the
+   * callers of flows get `error(true)`, and the flows stay (and in the store) to be finished by
+   * the next connection: the broker may already have the message.
    */
-  rejectInflight(error: (written: boolean) => unknown): void {
+  rejectAll(error: (written: boolean) => unknown): void {
+    for (const op of this.#backlog.splice(0)) rejectCallerWith(op, error, false);
     for (const flow of this.#flows.values()) rejectCallerWith(flow.op, error, true);
   }
 
-  /** PUBACK (QoS 1) or PUBCOMP (QoS 2, after PUBREL). True when it ended a flow. */
-  receiveFinalAck(
-    cmd: 'puback' | 'pubcomp',
-    packetId: number,
-    reasonCode: number,
-    properties?: AckProperties,
-  ): boolean {
+  /**
+   * An ack of an outbound flow: the PUBREL to write, nothing, or `'ended'` when it ended a flow
+   * (a window slot and a packet id are free: pump).
+   */
+  receive(packet: FlowAck): Packet | 'ended' | undefined {
+    return packet.cmd === 'pubrec' ? this.#receivePubrec(packet) : this.#receiveFinalAck(packet);
+  }
+
+  /** PUBACK (QoS 1) or PUBCOMP (QoS 2, after PUBREL): `'ended'` when it ended a flow. */
+  #receiveFinalAck(packet: Exclude<FlowAck, { cmd: 'pubrec' }>): 'ended' | undefined {
+    const { cmd, packetId } = packet;
     const flow = this.#flows.get(packetId);
     const qos = cmd === 'puback' ? 1 : 2;
     if (
@@ -216,18 +213,15 @@ export class OutboundFlows {
         { packetId },
         `${cmd.toUpperCase()} for no QoS ${qos} flow; ignored`,
       );
-      return false;
+      return undefined;
     }
-    this.#finish(packetId, flow, ackResult(packetId, reasonCode, properties));
-    return true;
+    this.#finishWithAck(flow, packet);
+    return 'ended';
   }
 
   /** PUBREC: the PUBREL to write, nothing, or `'ended'` when a failure code ended the flow. */
-  receivePubrec(
-    packetId: number,
-    reasonCode: number,
-    properties?: AckProperties,
-  ): Packet | 'ended' | undefined {
+  #receivePubrec(packet: Extract<FlowAck, { cmd: 'pubrec' }>): Packet | 'ended' | undefined {
+    const packetId = packet.packetId;
     const flow = this.#flows.get(packetId);
     const protocolVersion = this.#context.options.protocolVersion;
     if (flow?.packet.qos !== 2 || !flow.sent) {
@@ -237,9 +231,9 @@ export class OutboundFlows {
         ? { cmd: 'pubrel', packetId, reasonCode: 0x92 }
         : { cmd: 'pubrel', packetId };
     }
-    if (reasonCode >= 0x80) {
+    if ((packet.reasonCode ?? 0) >= 0x80) {
       // A failure PUBREC ends the flow: PUBREL only follows a code below 0x80 (MQTT 5 spec 4.3.3).
-      this.#finish(packetId, flow, ackResult(packetId, reasonCode, properties));
+      this.#finishWithAck(flow, packet);
       return 'ended';
     }
     if (flow.stage === 'publish') {
@@ -260,6 +254,12 @@ export class OutboundFlows {
       return undefined; // a repeated PUBREC while the first is being stored
     }
     return { cmd: 'pubrel', packetId };
+  }
+
+  /** Ends `flow` with the result its ack gives: code, Reason String, properties. */
+  #finishWithAck(flow: Flow, ack: FlowAck): void {
+    const { packetId, reasonCode = 0, properties } = ack;
+    this.#finish(packetId, flow, withAck({ packetId, reasonCode }, properties));
   }
 
   #add(packetId: number, flow: Flow): void {

@@ -67,15 +67,6 @@ export function settlePublish(
   }
 }
 
-/** The result a PUBACK, PUBREC or PUBCOMP gives its flow. */
-export function ackResult(
-  packetId: number,
-  reasonCode: number,
-  properties?: AckProperties,
-): PublishResult {
-  return withAck({ packetId, reasonCode }, properties);
-}
-
 /** `target` with the ack's Reason String and properties, when it has them. */
 export function withAck<T extends object>(
   target: T,

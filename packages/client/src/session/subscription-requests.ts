@@ -3,15 +3,13 @@
  * SUBACK or UNSUBACK, and sent again on the next link when the link ends first (they are not part
  * of the session state). Grants and accepted unsubscribes go to the subscriptions to restore.
  */
-import type { AckProperties, Packet, QoS } from '@mqttkit/codec';
-import type { SessionContext } from './context.js';
+import type { Packet, QoS } from '@mqttkit/codec';
+import { MAX_PACKET_ID } from '../packet-ids.js';
+import { NO_ENTRIES, type SessionContext } from './context.js';
 import type { GrantedSubscriptions } from './granted.js';
 import { rejectCaller, rejectCallerWith, resolveCaller, withAck } from './settle.js';
 import type { AckableOp, InboundResult, SubscribeResult, UnsubscribeResult } from './types.js';
 import { removeWaiting } from './waiting-list.js';
-
-/** What a map not made yet reads as. Never written: writers make their own map first. */
-const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
 
 export class SubscriptionRequests {
   readonly #context: SessionContext;
@@ -31,19 +29,19 @@ export class SubscriptionRequests {
   }
 
   /** How many wait for a link or a packet id. */
-  get waiting(): number {
+  get waitingCount(): number {
     return this.#unsent.length;
   }
 
   /** Removes `op` if it was not written on this link; false when it was (or is done). */
-  removeWaiting(op: AckableOp): boolean {
+  cancel(op: AckableOp): boolean {
     return removeWaiting(this.#unsent, op);
   }
 
   /** Writes `op` into `out` now, or keeps it until a link (and a packet id) is free. */
-  send(op: AckableOp, out: Packet[]): void {
+  sendAckable(op: AckableOp, out: Packet[]): void {
     const link = this.#context.link;
-    // It waits without a link, or while all 65535 ids are in flight (`retry` sends it then).
+    // It waits without a link, or while all 65535 ids are in flight (`resume` sends it then).
     const packetId = link === undefined ? undefined : this.#context.ids.allocate();
     if (link === undefined || packetId === undefined) {
       this.#unsent.push(op);
@@ -65,18 +63,18 @@ export class SubscriptionRequests {
     out.push(packet);
   }
 
-  /** Sends what waited (a link came up). */
-  sendWaiting(out: Packet[]): void {
-    for (const op of this.#unsent.splice(0)) this.send(op, out);
+  /** A link came up: what waited is sent. */
+  connected(out: Packet[]): void {
+    for (const op of this.#unsent.splice(0)) this.sendAckable(op, out);
   }
 
   /** Sends what waited for a packet id, when one is free. */
-  retry(out: Packet[]): void {
-    if (this.#unsent.length > 0 && this.#context.idFree) this.sendWaiting(out);
+  resume(out: Packet[]): void {
+    if (this.#unsent.length > 0 && this.#context.ids.inUse < MAX_PACKET_ID) this.connected(out);
   }
 
   /** The link ended: what awaited an ack is sent again, first, on the next link. */
-  linkLost(): void {
+  disconnected(): void {
     const pending = [...this.#pending.entries()];
     this.#pendingMap = undefined;
     for (const [packetId] of pending) this.#context.ids.release(packetId);
@@ -93,12 +91,8 @@ export class SubscriptionRequests {
     this.#pendingMap = undefined;
   }
 
-  receiveAck(
-    cmd: 'suback' | 'unsuback',
-    packetId: number,
-    reasonCodes: number[],
-    properties?: AckProperties,
-  ): InboundResult {
+  receive(packet: Extract<Packet, { cmd: 'suback' | 'unsuback' }>): InboundResult {
+    const { cmd, packetId, reasonCodes, properties } = packet;
     const op = this.#pending.get(packetId);
     const logger = this.#context.options.logger;
     if (!op || (cmd === 'suback') !== (op.kind === 'subscribe')) {

@@ -33,11 +33,11 @@ export function withOutgoingAlias(aliases: OutgoingAliases, packet: PublishPacke
 export function withIncomingTopic(
   aliases: IncomingAliases,
   packet: PublishPacket,
-): PublishPacket | Required<Pick<InboundResult, 'violation'>> {
+): PublishPacket | InboundResult {
   const resolved = aliases.resolve(packet.topic, packet.properties?.topicAlias);
   if ('error' in resolved) {
     // 0x94 Topic Alias invalid, or 0x82 for an alias never bound on this connection.
-    return { violation: { reasonCode: resolved.error, message: resolved.message } };
+    return { send: [], violation: { reasonCode: resolved.error, message: resolved.message } };
   }
   return resolved.topic === packet.topic ? packet : { ...packet, topic: resolved.topic };
 }

@@ -33,36 +33,42 @@ const publish = (qos: 0 | 1 | 2, extra: Partial<PublishPacket> = {}): PublishPac
 describe('InboundPublishes', () => {
   it('acks by QoS and delivers a QoS 2 message once until its PUBREL', () => {
     const s = inbound(5);
-    expect(s.receivePublish(publish(0))).toEqual({ send: [], message: publish(0) });
-    expect(s.receivePublish(publish(1)).send).toEqual([{ cmd: 'puback', packetId: 5 }]);
-    const first = s.receivePublish(publish(2));
+    expect(s.receive(publish(0))).toEqual({ send: [], message: publish(0) });
+    expect(s.receive(publish(1)).send).toEqual([{ cmd: 'puback', packetId: 5 }]);
+    const first = s.receive(publish(2));
     expect(first.send).toEqual([{ cmd: 'pubrec', packetId: 5 }]);
     expect(first.message).toBeDefined();
-    const resent = s.receivePublish(publish(2, { dup: true }));
+    const resent = s.receive(publish(2, { dup: true }));
     expect(resent).toEqual({ send: [{ cmd: 'pubrec', packetId: 5 }] });
-    expect(s.receivePubrel(5).send).toEqual([{ cmd: 'pubcomp', packetId: 5 }]);
+    expect(s.receive({ cmd: 'pubrel', packetId: 5 }).send).toEqual([
+      { cmd: 'pubcomp', packetId: 5 },
+    ]);
     // Unknown under 5.0: said with 0x92; the id is free again, so a new message is delivered.
-    expect(s.receivePubrel(5).send).toEqual([{ cmd: 'pubcomp', packetId: 5, reasonCode: 0x92 }]);
-    expect(s.receivePublish(publish(2)).message).toBeDefined();
+    expect(s.receive({ cmd: 'pubrel', packetId: 5 }).send).toEqual([
+      { cmd: 'pubcomp', packetId: 5, reasonCode: 0x92 },
+    ]);
+    expect(s.receive(publish(2)).message).toBeDefined();
   });
 
   it('forgets QoS 2 ids on a new session, keeps them when the session is present', () => {
     const s = inbound(4);
-    s.receivePublish(publish(2));
-    s.linkUp(true);
-    expect(s.receivePublish(publish(2)).message).toBeUndefined();
-    s.linkUp(false);
-    expect(s.receivePublish(publish(2)).message).toBeDefined();
-    expect(inbound(4).receivePubrel(9).send).toEqual([{ cmd: 'pubcomp', packetId: 9 }]);
+    s.receive(publish(2));
+    s.connected(true);
+    expect(s.receive(publish(2)).message).toBeUndefined();
+    s.connected(false);
+    expect(s.receive(publish(2)).message).toBeDefined();
+    expect(inbound(4).receive({ cmd: 'pubrel', packetId: 9 }).send).toEqual([
+      { cmd: 'pubcomp', packetId: 9 },
+    ]);
   });
 
   it('resolves topic aliases per link, and refuses one never bound', () => {
     const s = inbound(5, 2);
-    s.receivePublish(publish(0, { topic: 'a/b', properties: { topicAlias: 1 } }));
-    const aliased = s.receivePublish(publish(0, { topic: '', properties: { topicAlias: 1 } }));
+    s.receive(publish(0, { topic: 'a/b', properties: { topicAlias: 1 } }));
+    const aliased = s.receive(publish(0, { topic: '', properties: { topicAlias: 1 } }));
     expect(aliased.message?.topic).toBe('a/b');
-    s.linkUp(true);
-    const unbound = s.receivePublish(publish(0, { topic: '', properties: { topicAlias: 1 } }));
+    s.connected(true);
+    const unbound = s.receive(publish(0, { topic: '', properties: { topicAlias: 1 } }));
     expect(unbound.send).toEqual([]);
     expect(unbound.violation?.reasonCode).toBe(0x82);
     expect(unbound.message).toBeUndefined();

@@ -54,21 +54,23 @@ describe('SubscriptionRequests', () => {
     const { requests, granted, up } = setup();
     const a = subscribe('a');
     const out: Packet[] = [];
-    requests.send(a, out);
+    requests.sendAckable(a, out);
     expect(out).toEqual([]);
-    expect(requests.waiting).toBe(1);
+    expect(requests.waitingCount).toBe(1);
     up();
-    requests.sendWaiting(out);
+    requests.connected(out);
     expect(out).toEqual([
       { cmd: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a', qos: 1 }] },
     ]);
-    expect(requests.receiveAck('suback', 1, [1])).toEqual({ send: [] });
+    expect(requests.receive({ cmd: 'suback', packetId: 1, reasonCodes: [1] })).toEqual({
+      send: [],
+    });
     expect(a.deferred).toBeUndefined(); // settled, once
-    expect(granted.size).toBe(1);
+    expect(granted.resubscribes()).toHaveLength(1);
     const u = unsubscribe('a');
-    requests.send(u, out);
-    requests.receiveAck('unsuback', 2, [0]);
-    expect(granted.size).toBe(0);
+    requests.sendAckable(u, out);
+    requests.receive({ cmd: 'unsuback', packetId: 2, reasonCodes: [0] });
+    expect(granted.resubscribes()).toEqual([]);
   });
 
   it('sends again, first, what awaited an ack when the link ended', () => {
@@ -76,14 +78,14 @@ describe('SubscriptionRequests', () => {
     up();
     const a = subscribe('a');
     const b = subscribe('b');
-    requests.send(a, []);
+    requests.sendAckable(a, []);
     context.link = undefined;
-    requests.send(b, []);
-    requests.linkLost();
+    requests.sendAckable(b, []);
+    requests.disconnected();
     expect(context.ids.inUse).toBe(0);
     up();
     const out: Packet[] = [];
-    requests.sendWaiting(out);
+    requests.connected(out);
     expect(out.map((p) => (p.cmd === 'subscribe' ? p.subscriptions[0]?.topicFilter : ''))).toEqual([
       'a',
       'b',
@@ -95,30 +97,34 @@ describe('SubscriptionRequests', () => {
     up();
     const sent = subscribe('a');
     const resent = subscribe('b');
-    requests.send(sent, []);
-    requests.send(resent, []);
+    requests.sendAckable(sent, []);
+    requests.sendAckable(resent, []);
     context.link = undefined;
-    requests.linkLost(); // both wait again; both were written once
+    requests.disconnected(); // both wait again; both were written once
     up();
-    requests.send(subscribe('c'), []); // takes id 1 again: pending
+    requests.sendAckable(subscribe('c'), []); // takes id 1 again: pending
     const never = unsubscribe('d');
     context.link = undefined;
-    requests.send(never, []);
+    requests.sendAckable(never, []);
     const error = vi.fn((written: boolean) => written);
     requests.rejectAll(error);
     expect(error.mock.calls.map(([written]) => written)).toEqual([true, true, false, true]);
     expect(context.ids.inUse).toBe(0);
-    expect(requests.waiting).toBe(0);
+    expect(requests.waitingCount).toBe(0);
   });
 
   it('reports a SUBACK with the wrong number of codes as a protocol violation', () => {
     const { requests, up } = setup();
     up();
-    requests.send(subscribe('a'), []);
-    expect(requests.receiveAck('suback', 1, [0, 0]).violation).toEqual({
-      reasonCode: 0x82,
-      message: 'SUBACK has 2 codes for 1 filters',
+    requests.sendAckable(subscribe('a'), []);
+    expect(requests.receive({ cmd: 'suback', packetId: 1, reasonCodes: [0, 0] }).violation).toEqual(
+      {
+        reasonCode: 0x82,
+        message: 'SUBACK has 2 codes for 1 filters',
+      },
+    );
+    expect(requests.receive({ cmd: 'unsuback', packetId: 9, reasonCodes: [0] })).toEqual({
+      send: [],
     });
-    expect(requests.receiveAck('unsuback', 9, [0])).toEqual({ send: [] });
   });
 });
