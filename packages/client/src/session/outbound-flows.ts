@@ -274,7 +274,11 @@ export class OutboundFlows {
     this.#context.ids.release(packetId);
     if (flow.slot) this.#context.link?.releaseSlot();
     const deleted = this.#context.options.store.delete(packetId);
-    if (deleted instanceof Promise) deleted.catch((error: unknown) => this.#storeFailed(error));
+    if (deleted instanceof Promise) {
+      deleted.catch((error: unknown) =>
+        this.#context.options.logger.error({ err: error }, 'in-flight store failed'),
+      );
+    }
     settlePublish(flow.op, packetId, flow.stage, result);
   }
 
@@ -287,13 +291,8 @@ export class OutboundFlows {
       this.#context.options.onPersisted?.();
     };
     stored.then(done, (error: unknown) => {
-      this.#storeFailed(error, packetId);
+      this.#context.options.logger.error({ err: error, packetId }, 'in-flight store failed');
       done();
     });
-  }
-
-  #storeFailed(error: unknown, packetId?: number): void {
-    const fields = packetId === undefined ? { err: error } : { err: error, packetId };
-    this.#context.options.logger.error(fields, 'in-flight store failed');
   }
 }
