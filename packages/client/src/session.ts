@@ -10,8 +10,10 @@
  * - `subscription-requests.ts`: SUBSCRIBE/UNSUBSCRIBE and their acks;
  * - `granted.ts`: the subscriptions to restore on a new session;
  * - `inbound.ts`: inbound PUBLISH, its acks and exactly-once QoS 2;
- * - `link.ts` and `topic-alias-wiring.ts`: what lives and dies with one link;
- * - `settle.ts`: the one owner of callers' promises.
+ * - `link.ts`: what lives and dies with one link (window, outgoing aliases, size limit);
+ * - `topic-alias-wiring.ts`: topic aliases applied to outgoing and resolved on incoming PUBLISH;
+ * - `settle.ts`: the one owner of callers' promises;
+ * - `context.ts`: what the parts share (options, packet ids, the current link); `types.ts`.
  */
 import type { Packet } from '@mqttkit/codec';
 import { SessionContext } from './session/context.js';
