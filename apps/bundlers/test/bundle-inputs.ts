@@ -10,7 +10,8 @@ import { REPO_DIR } from './paths.js';
  */
 const ALLOWED = [
   /^apps\/bundlers\/(src\/main\.js|index\.html)$/,
-  /^packages\/(client|keepalive|state)\/dist\/[\w-]+\.js$/,
+  // Their own modules, in dist/ or a folder of it (the client's `session/`).
+  /^packages\/(client|keepalive|state)\/dist\/([\w-]+\/)*[\w-]+\.js$/,
   // transport's modules but its Node-only ones (TCP, TLS, the `ws` package and their entry).
   /^packages\/transport\/dist\/(?!(index|open|tcp|tls|ws|socket-link)\.js$)[\w-]+\.js$/,
   // codec's browser build, one file per module in the folders of its src/.

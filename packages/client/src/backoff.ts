@@ -8,6 +8,10 @@
  *
  * Pure: no timers, no clock, no globals. The runner turns the number into a timer.
  */
+import { InvalidBackoffError } from './errors.js';
+
+// Re-exported for the modules that import it from here; the class lives with the other errors.
+export { InvalidBackoffError };
 
 export interface BackoffPolicy {
   /** Ceiling of the first attempt, in ms. */
@@ -33,27 +37,6 @@ export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({
  * larger one after ~1 ms instead, which would turn a "long backoff" into a reconnect storm.
  */
 export const MAX_BACKOFF_DELAY_MS = 2_147_483_647;
-
-/** A backoff policy that cannot produce usable delays. Thrown by `validateBackoffPolicy`. */
-export class InvalidBackoffError extends RangeError {
-  readonly code = 'MQTTKIT_ERR_INVALID_BACKOFF' as const;
-  /** The field that was refused, e.g. `multiplier`. */
-  readonly field: keyof BackoffPolicy | 'policy';
-  readonly value: unknown;
-
-  constructor(field: keyof BackoffPolicy | 'policy', value: unknown, expected: string) {
-    super(`Invalid backoff ${field}: ${describe(value)} (expected ${expected})`);
-    this.name = 'InvalidBackoffError';
-    this.field = field;
-    this.value = value;
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value === null ? 'null' : typeof value;
-}
 
 const isMs = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_BACKOFF_DELAY_MS;

@@ -1,8 +1,12 @@
 /**
  * Errors of @mqttkit/client. Match on `code`, not `instanceof`: two copies of the package can be
  * loaded at once. Errors that come from a close carry its `CloseReason` as `reason`.
+ *
+ * A refused SUBSCRIBE or UNSUBSCRIBE has no error: its failure codes are results, and the
+ * connection stays up (a peer client treated such answers as a broken link: rumqtt #875).
  */
 import type { CloseReason } from '@mqttkit/state';
+import type { BackoffPolicy } from './backoff.js';
 
 export type ClientErrorCode =
   | 'MQTTKIT_ERR_INVALID_OPTION'
@@ -13,7 +17,6 @@ export type ClientErrorCode =
   | 'MQTTKIT_ERR_PUBLISH_REFUSED'
   | 'MQTTKIT_ERR_PACKET_TOO_LARGE_FOR_BROKER'
   | 'MQTTKIT_ERR_OPERATION_ABORTED'
-  | 'MQTTKIT_ERR_SUBSCRIBE_REFUSED'
   | 'MQTTKIT_ERR_LISTENER_THREW'
   | 'MQTTKIT_ERR_BEFORE_CONNECT';
 
@@ -170,6 +173,47 @@ export class BeforeConnectError extends MqttClientError {
     super('MQTTKIT_ERR_BEFORE_CONNECT', 'The beforeConnect hook failed', { cause });
     this.name = 'BeforeConnectError';
   }
+}
+
+/**
+ * The offline queue refused an operation, or evicted it for a newer one (`dropped`).
+ * Match on `code`.
+ */
+export class QueueFullError extends Error {
+  readonly code = 'MQTTKIT_ERR_QUEUE_FULL' as const;
+  /** true: the operation was queued, then evicted by `drop-oldest`; false: never queued. */
+  readonly dropped: boolean;
+
+  constructor(dropped = false, options?: { cause?: unknown }) {
+    super(
+      `Offline queue full: ${dropped ? 'dropped for a newer operation' : 'not queued'}`,
+      options,
+    );
+    this.name = 'QueueFullError';
+    this.dropped = dropped;
+  }
+}
+
+/** A backoff policy that cannot produce usable delays. Thrown by `validateBackoffPolicy`. */
+export class InvalidBackoffError extends RangeError {
+  readonly code = 'MQTTKIT_ERR_INVALID_BACKOFF' as const;
+  /** The field that was refused, e.g. `multiplier`. */
+  readonly field: keyof BackoffPolicy | 'policy';
+  readonly value: unknown;
+
+  constructor(field: keyof BackoffPolicy | 'policy', value: unknown, expected: string) {
+    super(`Invalid backoff ${field}: ${describeValue(value)} (expected ${expected})`);
+    this.name = 'InvalidBackoffError';
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A refused value in a message: strings quoted, numbers and booleans as written, else its type. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null ? 'null' : typeof value;
 }
 
 /** A reason code as the spec writes it: `0x87`, `0x04`. */

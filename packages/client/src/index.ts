@@ -15,7 +15,6 @@ export {
   type BackoffPolicy,
   backoffDelay,
   DEFAULT_BACKOFF,
-  InvalidBackoffError,
   validateBackoffPolicy,
 } from './backoff.js';
 export { connect, createClient, MqttClient } from './client.js';
@@ -26,6 +25,7 @@ export {
   ConnectionClosedError,
   describeReason,
   InvalidArgumentError,
+  InvalidBackoffError,
   InvalidOptionError,
   ListenerError,
   MqttClientError,
@@ -33,12 +33,12 @@ export {
   OperationAbortedError,
   PacketTooLargeForBrokerError,
   PublishRefusedError,
+  QueueFullError,
 } from './errors.js';
 export type { AbortSignalLike } from './globals.js';
 export { type LogFn, type Logger, type LogLevel, noopLogger } from './logger.js';
 export { createMemoryStore } from './memory-store.js';
 export type { MessagesOptions } from './messages.js';
-export { QueueFullError } from './offline-queue.js';
 export type {
   AuthOptions,
   BeforeConnect,

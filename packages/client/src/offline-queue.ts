@@ -11,6 +11,10 @@
  * A ring buffer: `push` and `shift` are O(1) amortised and allocate nothing once the ring has
  * grown to its working size; `remove` (an aborted operation) is O(n).
  */
+import { QueueFullError } from './errors.js';
+
+// Re-exported for the modules that import it from here; the class lives with the other errors.
+export { QueueFullError };
 
 export type OverflowPolicy = 'reject-new' | 'drop-oldest';
 
@@ -49,25 +53,6 @@ export interface OfflineQueue<T> {
   readonly bytes: number;
   /** Removes `item` (compared with ===) wherever it is; false when it is not queued. */
   remove(item: T): boolean;
-}
-
-/**
- * The offline queue refused an operation, or evicted it for a newer one (`dropped`).
- * Match on `code`.
- */
-export class QueueFullError extends Error {
-  readonly code = 'MQTTKIT_ERR_QUEUE_FULL' as const;
-  /** true: the operation was queued, then evicted by `drop-oldest`; false: never queued. */
-  readonly dropped: boolean;
-
-  constructor(dropped = false, options?: { cause?: unknown }) {
-    super(
-      `Offline queue full: ${dropped ? 'dropped for a newer operation' : 'not queued'}`,
-      options,
-    );
-    this.name = 'QueueFullError';
-    this.dropped = dropped;
-  }
 }
 
 // Shared results: the common push allocates nothing.

@@ -14,9 +14,10 @@ import {
   InvalidArgumentError,
   NotConnectedError,
   OperationAbortedError,
+  QueueFullError,
 } from './errors.js';
 import { type AbortSignalLike, queueMicrotask } from './globals.js';
-import { createOfflineQueue, type OfflineQueue, QueueFullError } from './offline-queue.js';
+import { createOfflineQueue, type OfflineQueue } from './offline-queue.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import { Requests } from './requests.js';

@@ -1,5 +1,6 @@
 // Every close path ends in a defined state with a typed reason, and connect -> publish works
-// afterwards (a stale flag after one close path was MQTT.js #1897).
+// afterwards: no flag left set by one path can refuse the next connection (MQTT.js #1897), and
+// every close says why (MQTT.js #1178: a bare `close` event left users guessing).
 
 import type { CloseReason } from '@mqttkit/state';
 import {

@@ -1,6 +1,7 @@
-// Failure reason codes from a real broker that refuses: mosquitto with
-// its dynamic-security plugin. Each refusal must come back to the caller of that operation while
-// the connection stays up: no close/offline/state event, no reconnect, the next operation works.
+// Failure reason codes from a real broker that refuses (rumqtt #875 reconnected on them):
+// mosquitto with its dynamic-security plugin. Each refusal must come back to the caller of that
+// operation while the connection stays up: no close/offline/state event, no reconnect, the next
+// operation works.
 import type { Packet } from '@mqttkit/codec';
 import { hasMosquittoDynsec, type MosquittoHandle, startMosquittoWithAcl } from '@mqttkit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -11,10 +11,9 @@ afterEach(async () => {
   await broker?.close();
 });
 
-// Failure reason codes are results, not faults: a refused operation fails alone and the link
-// stays up (an MQTT 5 ack with a code >= 0x80 refuses that operation, not the connection). A
-// real broker denying a
-// topic (mosquitto dynamic security) is left to the ACL helper; here a scripted broker answers.
+// Failure reason codes are results, not faults (rumqtt #875 reconnected on them). A real broker
+// denying a topic (mosquitto dynamic security) is left to the ACL helper; here a scripted broker
+// answers.
 describe('failure codes are results: the connection stays up, no reconnect', () => {
   it('PUBACK 0x87 rejects that publish with PublishRefusedError and its reason string', async () => {
     broker = await startScriptedBroker(5);

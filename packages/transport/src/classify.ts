@@ -1,4 +1,4 @@
-import { ConnectError, type TlsCheck, TlsError, type TransportError } from './errors.js';
+import { type TlsCheck, TlsError, TransportConnectError, type TransportError } from './errors.js';
 
 // OpenSSL verification codes as Node reports them on `error.code`, by the check that failed.
 const TLS_CHECKS: Readonly<Record<string, TlsCheck>> = {
@@ -46,5 +46,5 @@ export function classifyConnectFailure(
   if (phase === 'tls-handshake' || isTlsLayerError(error)) {
     return new TlsError(endpoint, 'handshake', { cause: error });
   }
-  return new ConnectError(endpoint, { cause: error });
+  return new TransportConnectError(endpoint, { cause: error });
 }

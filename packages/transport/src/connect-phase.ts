@@ -1,4 +1,9 @@
-import { AbortError, ConnectError, ConnectTimeoutError, TransportError } from './errors.js';
+import {
+  AbortError,
+  ConnectTimeoutError,
+  TransportConnectError,
+  TransportError,
+} from './errors.js';
 import { clearTimer, setTimer } from './globals.js';
 import { type AbortSignalLike, DEFAULT_CONNECT_TIMEOUT_MS } from './types.js';
 
@@ -63,7 +68,11 @@ export function runConnectAttempt<T>(
         fail,
       });
     } catch (error) {
-      fail(error instanceof TransportError ? error : new ConnectError(endpoint, { cause: error }));
+      fail(
+        error instanceof TransportError
+          ? error
+          : new TransportConnectError(endpoint, { cause: error }),
+      );
     }
     if (cancelNeeded) cancel?.();
   });

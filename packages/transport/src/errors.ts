@@ -91,8 +91,11 @@ export class AbortError extends TransportError {
 /**
  * The connection could not be made: refused, unreachable, DNS failure. `cause` is the socket
  * error; its system code (`ECONNREFUSED`, `ENOTFOUND`...) is also in `systemCode`.
+ *
+ * Named apart from `@mqttkit/client`'s `ConnectError` (an MQTT connect that ended without a
+ * connection), which an application importing both packages would otherwise have to rename.
  */
-export class ConnectError extends TransportError {
+export class TransportConnectError extends TransportError {
   readonly systemCode: string | undefined;
 
   constructor(endpoint: string, options?: { cause?: unknown }) {
@@ -102,10 +105,21 @@ export class ConnectError extends TransportError {
       `Could not connect to ${endpoint}${systemCode ? ` (${systemCode})` : ''}`,
       options,
     );
+    // Kept as it was before the class was renamed: logs and code that match on `name` go on
+    // working. Match on `code` (`MQTTKIT_ERR_CONNECT`), which never changes.
     this.name = 'ConnectError';
     this.systemCode = systemCode;
   }
 }
+
+/**
+ * @deprecated Renamed `TransportConnectError` (the same class: `instanceof` holds either way), so
+ * it is not mistaken for `@mqttkit/client`'s `ConnectError`. This alias will be removed in a
+ * future major version.
+ */
+export const ConnectError = TransportConnectError;
+/** @deprecated Renamed `TransportConnectError`. */
+export type ConnectError = TransportConnectError;
 
 /** Which TLS check failed. */
 export type TlsCheck =

@@ -1,5 +1,9 @@
 import { runConnectAttempt } from './connect-phase.js';
-import { ConnectError, UnsupportedProtocolError, WebSocketHandshakeError } from './errors.js';
+import {
+  TransportConnectError,
+  UnsupportedProtocolError,
+  WebSocketHandshakeError,
+} from './errors.js';
 import type { OpenOptions, Transport } from './types.js';
 import { type Endpoint, parseEndpoint } from './url.js';
 import { createWebSocketTransport, type WebSocketEvents } from './ws-link.js';
@@ -80,7 +84,8 @@ export function openBrowserWebSocket(
         failure = event;
       };
       // Browsers do not say why a WebSocket failed to open (no status, no socket error).
-      socket.onclose = () => attempt.fail(new ConnectError(endpoint.display, { cause: failure }));
+      socket.onclose = () =>
+        attempt.fail(new TransportConnectError(endpoint.display, { cause: failure }));
       socket.onopen = () => {
         if (protocols.length > 0 && socket.protocol === '') {
           attempt.fail(

@@ -3,7 +3,12 @@ import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { codeOf, isTlsLayerError, tlsVerifyError } from './classify.js';
 import { runConnectAttempt } from './connect-phase.js';
-import { ConnectError, TlsError, type TransportError, WebSocketHandshakeError } from './errors.js';
+import {
+  TlsError,
+  TransportConnectError,
+  type TransportError,
+  WebSocketHandshakeError,
+} from './errors.js';
 import { nodeTlsOptions } from './tls.js';
 import type { OpenOptions, Transport } from './types.js';
 import type { Endpoint } from './url.js';
@@ -104,7 +109,7 @@ function classifyWsFailure(endpoint: string, error: unknown): TransportError {
   if (isTlsLayerError(error)) return new TlsError(endpoint, 'handshake', { cause: error });
   // System errors (ECONNREFUSED, ENOTFOUND, ECONNRESET) carry a code; the `ws` handshake checks
   // (missing subprotocol, bad Sec-WebSocket-Accept) are plain errors after an HTTP 101.
-  if (codeOf(error) !== undefined) return new ConnectError(endpoint, { cause: error });
+  if (codeOf(error) !== undefined) return new TransportConnectError(endpoint, { cause: error });
   const detail = error instanceof Error ? error.message : 'the upgrade was refused';
   return new WebSocketHandshakeError(endpoint, 101, detail, { cause: error });
 }

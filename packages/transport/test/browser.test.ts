@@ -79,7 +79,7 @@ describe('browser adapter over a WebSocket-API class', () => {
     expect(second.closes).toHaveLength(1);
   });
 
-  it('rejects a failed upgrade with ConnectError (browsers do not expose the status)', async () => {
+  it('rejects a failed upgrade with TransportConnectError (browsers do not expose the status)', async () => {
     const { url } = await server({ server: { path: '/mqtt' } });
     const rec = recorder();
     const error = await open(`${url}/elsewhere`, rec.handlers).catch((e) => e);

@@ -220,7 +220,7 @@ describe('tcp: connect failures', () => {
     await blackhole.close();
   });
 
-  it('rejects a refused port with ConnectError, cause code ECONNREFUSED', async () => {
+  it('rejects a refused port with TransportConnectError, cause code ECONNREFUSED', async () => {
     const port = await freePort();
     const rec = recorder();
     const error = await open(`mqtt://user:s3cret@127.0.0.1:${port}`, rec.handlers).catch((e) => e);

@@ -106,7 +106,7 @@ describe('ws: handshake failures', () => {
     expect(error).toMatchObject({ code: 'MQTTKIT_ERR_WEBSOCKET_HANDSHAKE', status: 101 });
   });
 
-  it('rejects a refused port with ConnectError (ECONNREFUSED)', async () => {
+  it('rejects a refused port with TransportConnectError (ECONNREFUSED)', async () => {
     const port = await freePort();
     const error = await open(`ws://user:pw@127.0.0.1:${port}/mqtt?token=abc`).catch((e) => e);
     expect(error).toMatchObject({ code: 'MQTTKIT_ERR_CONNECT', systemCode: 'ECONNREFUSED' });
