@@ -1,13 +1,19 @@
 // Publish throughput (one publisher to one subscriber, counted at the subscriber) and receive
 // throughput (a subscriber draining a retained backlog, or fed by a raw publisher), for each
 // client and the raw ceiling, rounds interleaved so load drift hits every client alike.
-import { type BenchConn, type BenchLib, LIBS, type QoS } from './libs.js';
+import type { BenchConn, BenchLib, QoS } from './libs.js';
+import { cpuRows, measurePublishCase, PUBLISH_CASES, warmUp } from './publish-rounds.js';
 import { pump } from './pump.js';
 import { encodePublishes, type RawConn, rawConnect } from './raw.js';
 import { rawPumpAcked } from './raw-pump.js';
 import { median, msSince, nowNs, type Row } from './stats.js';
 
 export interface ThroughputConfig {
+  /** The clients measured beside each other (the raw ceiling is added when `raw`). */
+  libs: readonly BenchLib[];
+  raw: boolean;
+  /** Case keys to run (`q0-64`..., `receive`); all when empty. */
+  cases: readonly string[];
   rounds: number;
   /** Messages per round by case key, e.g. `q0-64`. */
   n: Record<string, number>;
@@ -15,7 +21,7 @@ export interface ThroughputConfig {
   timeoutMs: number;
 }
 
-interface Party {
+export interface Party {
   name: string;
   /** Runs one round of `n` messages on a fresh topic; resolves with messages/s. */
   publishRound(topic: string, payload: Buffer, qos: QoS, n: number): Promise<number>;
@@ -184,16 +190,6 @@ export async function rawParty(port: number, tag: string, timeoutMs: number): Pr
   };
 }
 
-export const PUBLISH_CASES: ReadonlyArray<{ key: string; qos: QoS; size: number; label: string }> =
-  [
-    { key: 'q0-64', qos: 0, size: 64, label: 'publish QoS 0, 64 B' },
-    { key: 'q0-16k', qos: 0, size: 16_384, label: 'publish QoS 0, 16 KiB' },
-    { key: 'q1-64', qos: 1, size: 64, label: 'publish QoS 1, 64 B' },
-    { key: 'q1-16k', qos: 1, size: 16_384, label: 'publish QoS 1, 16 KiB' },
-    { key: 'q2-64', qos: 2, size: 64, label: 'publish QoS 2, 64 B' },
-    { key: 'q2-16k', qos: 2, size: 16_384, label: 'publish QoS 2, 16 KiB' },
-  ];
-
 export async function runThroughput(
   url: string,
   port: number,
@@ -201,49 +197,25 @@ export async function runThroughput(
   log: (line: string) => void,
 ): Promise<Row[]> {
   const parties: Party[] = [];
-  for (const lib of LIBS)
+  for (const lib of config.libs)
     parties.push(await libParty(lib, url, `tp-${lib.name}`, config.timeoutMs));
-  parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
+  if (config.raw) parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
   const feeder = await rawConnect(port, 'tp-feeder');
   const rows: Row[] = [];
   const record = (label: string, lib: string, rounds: number[]): void => {
     rows.push({ case: label, lib, value: median(rounds), unit: 'msg/s', better: 'higher', rounds });
   };
+  const wants = (key: string): boolean => config.cases.length === 0 || config.cases.includes(key);
   try {
-    // Warm-up: let each client's hot paths get compiled before anything is timed.
-    for (const p of parties) {
-      for (const qos of [0, 1, 2] as const) {
-        await p.publishRound(`bench/warm/${p.name}/${qos}`, Buffer.alloc(64, 1), qos, 2000);
-      }
-    }
-    for (const c of PUBLISH_CASES) {
+    await warmUp(parties, 'tp');
+    for (const c of PUBLISH_CASES.filter((x) => wants(x.key))) {
       const n = config.n[c.key] ?? 1000;
-      const payload = Buffer.alloc(c.size, 0x61);
-      const results = new Map<string, number[]>();
-      const cpu = new Map<string, number[]>();
-      for (let r = 0; r < config.rounds; r++) {
-        for (const p of parties) {
-          // This process runs publisher and subscriber; the other parties sit idle meanwhile.
-          const cpu0 = process.cpuUsage();
-          const rate = await p.publishRound(`bench/${c.key}/${p.name}/${r}`, payload, c.qos, n);
-          const used = process.cpuUsage(cpu0);
-          results.set(p.name, [...(results.get(p.name) ?? []), rate]);
-          cpu.set(p.name, [...(cpu.get(p.name) ?? []), (used.user + used.system) / n]);
-        }
-      }
-      for (const [lib, rounds] of results) record(`${c.label} (${n})`, lib, rounds);
-      for (const [lib, rounds] of cpu) {
-        rows.push({
-          case: `${c.label}: client CPU per message (pub + sub)`,
-          lib,
-          value: median(rounds),
-          unit: 'µs',
-          better: 'lower',
-          rounds,
-        });
-      }
+      const { rates, cpu } = await measurePublishCase(parties, c, n, config.rounds, 'tp');
+      for (const [lib, rounds] of rates) record(`${c.label} (${n})`, lib, rounds);
+      rows.push(...cpuRows(c, cpu));
       log(`  ${c.label}: done`);
     }
+    if (!wants('receive')) return rows;
     const n = config.receiveN;
     const payload = Buffer.alloc(64, 0x62);
     const retained = new Map<string, number[]>();
