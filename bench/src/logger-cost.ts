@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { type BenchLib, makeMqttkit, mqttkitFrom } from './libs.js';
 import { cpuRows, measurePublishCase, PUBLISH_CASES, warmUp } from './publish-rounds.js';
 import type { Row } from './stats.js';
-import { libParty, type Party } from './throughput.js';
+import { closeAfter, libParty, type Party } from './throughput.js';
 
 export interface LoggerCostConfig {
   rounds: number;
@@ -54,6 +54,7 @@ export async function runLoggerCost(
   for (const [i, lib] of libs.entries())
     parties.push(await libParty(lib, url, `log-${i}`, config.timeoutMs));
   const rows: Row[] = [];
+  let failure: unknown;
   try {
     await warmUp(parties, 'log');
     const before = sink.bytes;
@@ -68,8 +69,11 @@ export async function runLoggerCost(
     }
     // At `info` nothing on the publish path should reach the sink; say so if something did.
     log(`  pino at info wrote ${sink.bytes - before} bytes during the timed rounds`);
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await Promise.all(parties.map((p) => p.close()));
+    await closeAfter(failure, Promise.all(parties.map((p) => p.close())), log);
   }
   return rows;
 }

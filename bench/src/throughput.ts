@@ -72,6 +72,21 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Ends every connection of a part, bounded: a client whose end() never settles (after a failed
+ * round, say) must neither hang the run nor hide why the round failed, which is logged first.
+ */
+export async function closeAfter(
+  failure: unknown,
+  closing: Promise<unknown>,
+  log: (line: string) => void,
+): Promise<void> {
+  if (failure !== undefined) log(`  failed: ${String(failure)}`);
+  await within(closing, 10_000, 'closing the connections').catch((error: unknown) => {
+    log(`  ${String(error)}`);
+  });
+}
+
 export async function libParty(
   lib: BenchLib,
   url: string,
@@ -108,7 +123,7 @@ export async function libParty(
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
-      await barrier(feeder);
+      await within(barrier(feeder), timeoutMs, `${prefix} barrier`);
       const arrived = count(n, (t) => t.startsWith(prefix), prefix);
       const t0 = nowNs();
       await sub.subscribe(`${prefix}#`, 0);
@@ -168,7 +183,7 @@ export async function rawParty(port: number, tag: string, timeoutMs: number): Pr
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
-      await barrier(feeder);
+      await within(barrier(feeder), timeoutMs, `${prefix} barrier`);
       const arrived = count(n, prefix);
       const t0 = nowNs();
       await sub.subscribe(`${prefix}#`, 0);
@@ -206,6 +221,7 @@ export async function runThroughput(
     rows.push({ case: label, lib, value: median(rounds), unit: 'msg/s', better: 'higher', rounds });
   };
   const wants = (key: string): boolean => config.cases.length === 0 || config.cases.includes(key);
+  let failure: unknown;
   try {
     await warmUp(parties, 'tp');
     for (const c of PUBLISH_CASES.filter((x) => wants(x.key))) {
@@ -240,8 +256,11 @@ export async function runThroughput(
     for (const [lib, rounds] of blast)
       record(`receive from raw publisher, 64 B (${n})`, lib, rounds);
     log('  receive: done');
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await Promise.all([...parties.map((p) => p.close()), feeder.end()]);
+    await closeAfter(failure, Promise.all([...parties.map((p) => p.close()), feeder.end()]), log);
   }
   return rows;
 }
