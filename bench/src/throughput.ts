@@ -33,6 +33,13 @@ export interface Party {
 }
 
 const BLOCK = 500;
+/**
+ * Keepalive of the raw connections: off. They sit idle while the other parties' rounds run and
+ * never send PINGREQ, so with a keepalive mosquitto closes them after 1.5 times it of silence
+ * [MQTT-3.1.2-24]; on a loaded machine the publish cases outlast that, and the receive cases
+ * then waited forever on a closed feeder.
+ */
+const NO_KEEPALIVE = 0;
 /** Publishes unfinished at most: QoS 0 accepted by the client, QoS 1/2 not yet PUBACK/PUBCOMP. */
 const QOS0_WINDOW = 1000;
 const QOS12_WINDOW = 100;
@@ -146,8 +153,8 @@ export async function libParty(
 }
 
 export async function rawParty(port: number, tag: string, timeoutMs: number): Promise<Party> {
-  const pub = await rawConnect(port, `${tag}-pub`);
-  const sub = await rawConnect(port, `${tag}-sub`);
+  const pub = await rawConnect(port, `${tag}-pub`, NO_KEEPALIVE);
+  const sub = await rawConnect(port, `${tag}-sub`, NO_KEEPALIVE);
   let onCount: (count: number) => void = () => {};
   sub.onPublishes((c) => onCount(c));
   const count = (n: number, what: string): Promise<void> => {
@@ -215,7 +222,7 @@ export async function runThroughput(
   for (const lib of config.libs)
     parties.push(await libParty(lib, url, `tp-${lib.name}`, config.timeoutMs));
   if (config.raw) parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
-  const feeder = await rawConnect(port, 'tp-feeder');
+  const feeder = await rawConnect(port, 'tp-feeder', NO_KEEPALIVE);
   const rows: Row[] = [];
   const record = (label: string, lib: string, rounds: number[]): void => {
     rows.push({ case: label, lib, value: median(rounds), unit: 'msg/s', better: 'higher', rounds });
@@ -240,7 +247,7 @@ export async function runThroughput(
       for (const p of parties) {
         const prefix = `bench/ret/${p.name}/${r}/`;
         const backlog = encodePublishes('', payload, n, true, (i) => `${prefix}${i}`);
-        await feeder.write(backlog);
+        await within(feeder.write(backlog), config.timeoutMs, `${prefix} backlog`);
         retained.set(p.name, [
           ...(retained.get(p.name) ?? []),
           await p.retainedRound(prefix, n, feeder),
