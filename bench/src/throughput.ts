@@ -36,7 +36,7 @@ const BLOCK = 500;
 /**
  * Keepalive of the raw connections: off. They sit idle while the other parties' rounds run and
  * never send PINGREQ, so with a keepalive mosquitto closes them after 1.5 times it of silence
- * [MQTT-3.1.2-24]; on a loaded machine the publish cases outlast that, and the receive cases
+ * (MQTT 5 [MQTT-3.1.2-22]); on a loaded machine the publish cases outlast that, and the receive cases
  * then waited forever on a closed feeder.
  */
 const NO_KEEPALIVE = 0;
