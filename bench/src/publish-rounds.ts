@@ -1,4 +1,4 @@
-// One publish case measured across parties, rounds interleaved (A, B, C, A, B, C, ...) so load
+// One publish case measured across parties, rounds interleaved (A, B, C, B, C, A, ...) so load
 // drift on a shared machine hits each party alike: the rate and the client CPU per message of
 // every round. The throughput part and the logger part both measure this way.
 import type { QoS } from './libs.js';
@@ -53,7 +53,10 @@ export async function measurePublishCase(
   const rates = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   for (let r = 0; r < rounds; r++) {
-    for (const p of parties) {
+    // The order rotates each round (A B C, B C A, ...): whoever goes first after a case starts,
+    // or right after a given party, would otherwise pay for that in every round.
+    for (let i = 0; i < parties.length; i++) {
+      const p = parties[(i + r) % parties.length] as PublishParty;
       // This process runs publisher and subscriber; the other parties sit idle meanwhile.
       const cpu0 = process.cpuUsage();
       const rate = await p.publishRound(`bench/${tag}/${c.key}/${p.name}/${r}`, payload, c.qos, n);

@@ -35,9 +35,9 @@ export interface Party {
 const BLOCK = 500;
 /**
  * Keepalive of the raw connections: off. They sit idle while the other parties' rounds run and
- * never send PINGREQ, so with a keepalive mosquitto closes them after 1.5 times it of silence
- * (MQTT 5 [MQTT-3.1.2-22]); on a loaded machine the publish cases outlast that, and the receive cases
- * then waited forever on a closed feeder.
+ * never send PINGREQ, so with a keepalive mosquitto closes them after 1.5 times it of
+ * silence (MQTT 5 [MQTT-3.1.2-22]); on a loaded machine the publish cases outlast that, and the
+ * receive cases then waited forever on a closed feeder.
  */
 const NO_KEEPALIVE = 0;
 /** Publishes unfinished at most: QoS 0 accepted by the client, QoS 1/2 not yet PUBACK/PUBCOMP. */
