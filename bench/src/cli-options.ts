@@ -43,18 +43,20 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       args.quick = true;
       continue;
     }
+    if (!['--only', '--cases', '--clients', '--versus', '--rounds'].includes(flag))
+      throw new Error(`unknown option ${flag}`);
     const value = argv[++i];
     if (value === undefined || value.startsWith('--')) throw new Error(`${flag}: value missing`);
     if (flag === '--only') args.only = list(value, PARTS, flag);
     else if (flag === '--cases') args.cases = list(value, CASES, flag);
     else if (flag === '--clients') args.clients = list(value, CLIENTS, flag);
     else if (flag === '--versus') args.versus = value;
-    else if (flag === '--rounds') {
+    else {
       const rounds = Number(value);
       if (!Number.isInteger(rounds) || rounds < 1)
         throw new Error(`--rounds: not a count: ${value}`);
       args.rounds = rounds;
-    } else throw new Error(`unknown option ${flag}`);
+    }
   }
   return args;
 }
