@@ -1,33 +1,49 @@
-// `pnpm bench`: mqttkit against MQTT.js and the raw ceiling, then the keepalive engine bench.
-// `pnpm bench --quick`: every case with tiny sizes (a smoke run: fails on errors, not on speed).
+// `pnpm bench`: mqttkit against MQTT.js and the raw ceiling, the logger row, then the keepalive
+// engine bench. `pnpm bench --quick`: every case with tiny sizes (a smoke run: fails on errors,
+// not on speed). The other options (`--only`, `--rounds`, `--cases`, `--clients`, `--versus`)
+// are in `cli-options.ts` and the README.
 import { cpus, freemem, totalmem } from 'node:os';
+import { parseArgs } from './cli-options.js';
 import { printTable, runKeepaliveBench } from './keepalive.js';
+import { NO_LOGGER } from './logger-cost.js';
 import { printRows } from './stats.js';
-import { PARTS, type Part, runSuite } from './suite.js';
+import { runSuite, VERSUS } from './suite.js';
 
-// `--quick`, and `--only throughput,latency,connect,memory,scale` to run a part.
-const quick = process.argv.includes('--quick');
-const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
-const only = process.argv.includes('--only')
-  ? (onlyArg ?? '').split(',').filter((p): p is Part => (PARTS as readonly string[]).includes(p))
-  : [];
+const args = parseArgs(process.argv.slice(2));
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-const result = await runSuite({ quick, only, log });
+const result = await runSuite({ ...args, log });
 const gb = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`;
-console.log(
-  printRows(
-    `mqttkit vs MQTT.js ${quick ? '(QUICK: sizes too small to mean anything) ' : ''}` +
-      `- node ${process.version}, ${cpus().length} CPUs, ${gb(totalmem())} RAM (${gb(freemem())} free), ` +
-      `load ${result.load[0].toFixed(2)} -> ${result.load[1].toFixed(2)}, ${result.seconds.toFixed(0)} s, ` +
-      new Date().toISOString(),
-    result.rows,
-  ),
-);
+const machine =
+  `node ${process.version}, ${cpus().length} CPUs, ${gb(totalmem())} RAM (${gb(freemem())} free), ` +
+  `load ${result.load[0].toFixed(2)} -> ${result.load[1].toFixed(2)}, ${result.seconds.toFixed(0)} s, ` +
+  new Date().toISOString();
+const quick = args.quick ? '(QUICK: sizes too small to mean anything) ' : '';
+const versus = args.versus ? ` (${VERSUS}: the client built in ${args.versus})` : '';
+if (result.rows.length > 0) {
+  console.log(
+    printRows(
+      `mqttkit vs MQTT.js ${quick}- ${machine}${versus}`,
+      result.rows,
+      args.versus ? VERSUS : 'MQTT.js',
+    ),
+  );
+}
+if (result.loggerRows.length > 0) {
+  if (result.rows.length > 0) console.log('');
+  console.log(
+    printRows(
+      `mqttkit with a pino logger at level info vs no logger ${quick}- ${machine}${versus}`,
+      result.loggerRows,
+      NO_LOGGER,
+    ),
+  );
+}
 
-if (!quick && only.length === 0) {
+const everything = args.only.length === 0 && args.cases.length === 0 && args.clients.length === 0;
+if (!args.quick && everything && args.rounds === undefined && !args.versus) {
   printTable(
     `@mqttkit/keepalive: 100,000 engines (node ${process.version})`,
     await runKeepaliveBench(),

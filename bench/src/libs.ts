@@ -1,7 +1,9 @@
 // The two clients under test behind one small callback interface, each used the way its own
 // documentation shows (mqttkit: promises; MQTT.js: callbacks, its cheapest form), with the same
 // protocol (MQTT 5), clean start, no reconnect and the same keepalive.
-import { createClient, type MqttClient } from '@mqttkit/client';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createClient, type Logger, type MqttClient } from '@mqttkit/client';
 import type { Scheduler } from '@mqttkit/keepalive';
 import mqtt from 'mqtt';
 
@@ -31,37 +33,57 @@ export interface BenchLib {
   connect(url: string, options: ConnectOptions): Promise<BenchConn>;
 }
 
-export const mqttkit: BenchLib = {
-  name: 'mqttkit',
-  async connect(url, { clientId, keepalive = 60, scheduler }) {
-    const client: MqttClient = createClient({
-      url,
-      clientId,
-      protocolVersion: 5,
-      keepalive,
-      reconnect: false,
-      // The same 30 s bound MQTT.js gets from `connectTimeout` below. (An AbortSignal.timeout
-      // here would stay alive for 30 s and be counted as the client's memory.)
-      connectTimeout: 30_000,
-      ...(scheduler ? { scheduler } : {}),
-    });
-    await client.connect();
-    return {
-      publish(topic, payload, qos, done) {
-        client.publish(topic, payload, { qos }).then(() => done(), done);
-      },
-      async subscribe(filter, qos) {
-        const [granted] = await client.subscribe(filter, { qos });
-        if (!granted || granted.reasonCode >= 0x80) throw new Error(`SUBACK refused ${filter}`);
-      },
-      onMessage(fn) {
-        client.on('message', (m) => fn(m.topic, m.payload));
-      },
-      pings: () => client.stats().pingsSent,
-      end: () => client.end(),
-    };
-  },
-};
+type CreateClient = typeof createClient;
+
+/** mqttkit as built in this workspace, or `createClient` of another build (see `mqttkitFrom`). */
+export function makeMqttkit(name: string, create: CreateClient, logger?: Logger): BenchLib {
+  return {
+    name,
+    async connect(url, { clientId, keepalive = 60, scheduler }) {
+      const client: MqttClient = create({
+        url,
+        clientId,
+        protocolVersion: 5,
+        keepalive,
+        reconnect: false,
+        // The same 30 s bound MQTT.js gets from `connectTimeout` below. (An AbortSignal.timeout
+        // here would stay alive for 30 s and be counted as the client's memory.)
+        connectTimeout: 30_000,
+        ...(scheduler ? { scheduler } : {}),
+        ...(logger ? { logger } : {}),
+      });
+      await client.connect();
+      return {
+        publish(topic, payload, qos, done) {
+          client.publish(topic, payload, { qos }).then(() => done(), done);
+        },
+        async subscribe(filter, qos) {
+          const [granted] = await client.subscribe(filter, { qos });
+          if (!granted || granted.reasonCode >= 0x80) throw new Error(`SUBACK refused ${filter}`);
+        },
+        onMessage(fn) {
+          client.on('message', (m) => fn(m.topic, m.payload));
+        },
+        pings: () => client.stats().pingsSent,
+        end: () => client.end(),
+      };
+    },
+  };
+}
+
+export const mqttkit: BenchLib = makeMqttkit('mqttkit', createClient);
+
+/**
+ * `createClient` of the mqttkit built in another checkout `dir` (its `pnpm install` and build
+ * done there), loaded beside this one so an A/B comparison runs in one process, rounds
+ * interleaved. Its API is this build's: the bench only calls what both have.
+ */
+export async function mqttkitFrom(dir: string): Promise<CreateClient> {
+  const entry = resolve(dir, 'packages/client/dist/index.js');
+  const loaded = (await import(pathToFileURL(entry).href)) as { createClient?: CreateClient };
+  if (typeof loaded.createClient !== 'function') throw new Error(`${entry}: no createClient`);
+  return loaded.createClient;
+}
 
 /**
  * MQTT.js as configured by default (its TCP socket keeps Nagle's algorithm on), or with

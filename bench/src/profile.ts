@@ -5,7 +5,8 @@
 // then `node --import tsx src/profile-summary.ts /tmp/prof/<file>.cpuprofile`.
 import { startBenchBroker } from './broker.js';
 import { mqttjs, mqttkit } from './libs.js';
-import { libParty, PUBLISH_CASES, rawParty } from './throughput.js';
+import { PUBLISH_CASES } from './publish-rounds.js';
+import { libParty, rawParty } from './throughput.js';
 
 const [libName = 'mqttkit', key = 'q0-64', count = '50000'] = process.argv.slice(2);
 const c = PUBLISH_CASES.find((x) => x.key === key);

@@ -38,8 +38,8 @@ export function formatValue(value: number, unit: string): string {
 }
 
 /**
- * "How many times better than MQTT.js": for rates mqttkit/MQTT.js, for costs MQTT.js/mqttkit,
- * so above 1 always means mqttkit wins. Raw: the share of the ceiling reached.
+ * "How many times better than the reference (MQTT.js)": for rates row/reference, for costs
+ * reference/row, so above 1 always means the row wins. Raw: the share of the ceiling reached.
  */
 export function ratio(row: Row, reference: Row | undefined): number {
   if (!reference?.value || !row.value) return Number.NaN;
@@ -53,18 +53,23 @@ function spread(row: Row): string {
   return `${row.rounds.length} (±${Math.round((half / Math.abs(row.value)) * 100)} %)`;
 }
 
-export function printRows(title: string, rows: readonly Row[]): string {
+/**
+ * The table. `reference` names the client every other row of a case is compared with in the
+ * `vs` column (MQTT.js by default; the logger table compares with "no logger", an A/B run with
+ * the other build).
+ */
+export function printRows(title: string, rows: readonly Row[], reference = 'MQTT.js'): string {
   const lines: string[][] = [
-    ['case', 'client', 'median', 'vs MQTT.js', 'vs raw', 'rounds (spread)'],
+    ['case', 'client', 'median', `vs ${reference}`, 'vs raw', 'rounds (spread)'],
   ];
   const cases = [...new Set(rows.map((r) => r.case))];
   const grouped = cases.flatMap((c) => rows.filter((r) => r.case === c));
   for (const row of grouped) {
     const mine = rows.filter((r) => r.case === row.case);
-    const ref = mine.find((r) => r.lib === 'MQTT.js' && r.note === undefined);
+    const ref = mine.find((r) => r.lib === reference && r.note === undefined);
     const raw = mine.find((r) => r.lib === 'raw');
     const vsRef =
-      row.lib === 'MQTT.js' || row.lib === 'raw' ? '' : `${fmt1.format(ratio(row, ref))}x`;
+      row.lib === reference || row.lib === 'raw' ? '' : `${fmt1.format(ratio(row, ref))}x`;
     const vsRaw =
       raw && row.lib !== 'raw' && row.better === 'higher' && raw.value
         ? `${Math.round((row.value / raw.value) * 100)} %`

@@ -3,9 +3,12 @@
 // no crash), not how fast it is.
 import { loadavg } from 'node:os';
 import { startBenchBroker } from './broker.js';
+import type { ClientName, Part } from './cli-options.js';
 import { runConnectRate } from './connect-rate.js';
 import { runMemory, runScale } from './idle.js';
 import { runLatency } from './latency.js';
+import { LIBS, makeMqttkit, mqttkitFrom } from './libs.js';
+import { runLoggerCost } from './logger-cost.js';
 import type { Row } from './stats.js';
 import { runThroughput } from './throughput.js';
 
@@ -13,65 +16,82 @@ export interface SuiteOptions {
   quick: boolean;
   /** Run only these parts (all when empty). */
   only?: readonly Part[];
+  /** Rounds of the throughput and logger parts instead of the default. */
+  rounds?: number;
+  /** Case keys of the throughput and logger parts (all when empty). */
+  cases?: readonly string[];
+  /** Parties of the throughput part (all when empty). */
+  clients?: readonly ClientName[];
+  /** A checkout whose built client runs beside this one as `mqttkit@versus`. */
+  versus?: string;
   log?: (line: string) => void;
 }
 
-export const PARTS = ['throughput', 'latency', 'connect', 'memory', 'scale'] as const;
-export type Part = (typeof PARTS)[number];
+/** The throughput part's party for the client loaded with `--versus`. */
+export const VERSUS = 'mqttkit@versus';
 
 export interface SuiteResult {
   rows: Row[];
+  /** The logger part: mqttkit with pino at `info` against no logger. */
+  loggerRows: Row[];
   /** 1-minute load average at start and end, to judge a shared machine. */
   load: [number, number];
   seconds: number;
 }
 
+/** Messages per round of the publish cases and of the receive cases. */
+const SIZES = {
+  quick: {
+    n: { 'q0-64': 300, 'q0-16k': 100, 'q1-64': 200, 'q1-16k': 50, 'q2-64': 200, 'q2-16k': 50 },
+    receiveN: 300,
+    rounds: 1,
+    timeoutMs: 10_000,
+  },
+  full: {
+    n: {
+      'q0-64': 100_000,
+      'q0-16k': 10_000,
+      'q1-64': 30_000,
+      'q1-16k': 5_000,
+      'q2-64': 20_000,
+      'q2-16k': 3_000,
+    },
+    receiveN: 50_000,
+    rounds: 5,
+    timeoutMs: 60_000,
+  },
+};
+
 export async function runSuite({
   quick,
   only = [],
+  rounds,
+  cases = [],
+  clients = [],
+  versus,
   log = () => {},
 }: SuiteOptions): Promise<SuiteResult> {
   const started = performance.now();
   const loadStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
+  const loggerRows: Row[] = [];
   const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
+  const size = quick ? SIZES.quick : SIZES.full;
+  const sized = { ...size, rounds: rounds ?? size.rounds, cases };
+  const has = (name: ClientName): boolean => clients.length === 0 || clients.includes(name);
+  const libs = LIBS.filter((lib) => has(lib.name as ClientName));
+  if (versus) libs.push(makeMqttkit(VERSUS, await mqttkitFrom(versus)));
   const broker = await startBenchBroker();
   try {
     if (wants('throughput')) log('throughput...');
     if (wants('throughput'))
       rows.push(
-        ...(await runThroughput(
-          broker.url,
-          broker.port,
-          quick
-            ? {
-                rounds: 1,
-                n: {
-                  'q0-64': 300,
-                  'q0-16k': 100,
-                  'q1-64': 200,
-                  'q1-16k': 50,
-                  'q2-64': 200,
-                  'q2-16k': 50,
-                },
-                receiveN: 300,
-                timeoutMs: 10_000,
-              }
-            : {
-                rounds: 5,
-                n: {
-                  'q0-64': 100_000,
-                  'q0-16k': 10_000,
-                  'q1-64': 30_000,
-                  'q1-16k': 5_000,
-                  'q2-64': 20_000,
-                  'q2-16k': 3_000,
-                },
-                receiveN: 50_000,
-                timeoutMs: 60_000,
-              },
-          log,
-        )),
+        ...(await runThroughput(broker.url, broker.port, { ...sized, libs, raw: has('raw') }, log)),
+      );
+    if (wants('logger')) log('logger (pino at info vs none)...');
+    if (wants('logger'))
+      loggerRows.push(
+        ...(await runLoggerCost(broker.url, { ...sized, ...(versus ? { versus } : {}) }, log)),
       );
     if (wants('latency')) log('latency...');
     if (wants('latency'))
@@ -113,6 +133,7 @@ export async function runSuite({
     );
   return {
     rows,
+    loggerRows,
     load: [loadStart, loadavg()[0] ?? 0],
     seconds: (performance.now() - started) / 1000,
   };

@@ -1,13 +1,19 @@
 // Publish throughput (one publisher to one subscriber, counted at the subscriber) and receive
 // throughput (a subscriber draining a retained backlog, or fed by a raw publisher), for each
 // client and the raw ceiling, rounds interleaved so load drift hits every client alike.
-import { type BenchConn, type BenchLib, LIBS, type QoS } from './libs.js';
+import type { BenchConn, BenchLib, QoS } from './libs.js';
+import { cpuRows, measurePublishCase, PUBLISH_CASES, warmUp } from './publish-rounds.js';
 import { pump } from './pump.js';
 import { encodePublishes, type RawConn, rawConnect } from './raw.js';
 import { rawPumpAcked } from './raw-pump.js';
 import { median, msSince, nowNs, type Row } from './stats.js';
 
 export interface ThroughputConfig {
+  /** The clients measured beside each other (the raw ceiling is added when `raw`). */
+  libs: readonly BenchLib[];
+  raw: boolean;
+  /** Case keys to run (`q0-64`..., `receive`); all when empty. */
+  cases: readonly string[];
   rounds: number;
   /** Messages per round by case key, e.g. `q0-64`. */
   n: Record<string, number>;
@@ -15,7 +21,7 @@ export interface ThroughputConfig {
   timeoutMs: number;
 }
 
-interface Party {
+export interface Party {
   name: string;
   /** Runs one round of `n` messages on a fresh topic; resolves with messages/s. */
   publishRound(topic: string, payload: Buffer, qos: QoS, n: number): Promise<number>;
@@ -27,6 +33,13 @@ interface Party {
 }
 
 const BLOCK = 500;
+/**
+ * Keepalive of the raw connections: off. They sit idle while the other parties' rounds run and
+ * never send PINGREQ, so with a keepalive mosquitto closes them after 1.5 times it of
+ * silence (MQTT 5 [MQTT-3.1.2-22]); on a loaded machine the publish cases outlast that, and the
+ * receive cases then waited forever on a closed feeder.
+ */
+const NO_KEEPALIVE = 0;
 /** Publishes unfinished at most: QoS 0 accepted by the client, QoS 1/2 not yet PUBACK/PUBCOMP. */
 const QOS0_WINDOW = 1000;
 const QOS12_WINDOW = 100;
@@ -66,6 +79,21 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Ends every connection of a part, bounded: a client whose end() never settles (after a failed
+ * round, say) must neither hang the run nor hide why the round failed, which is logged first.
+ */
+export async function closeAfter(
+  failure: unknown,
+  closing: Promise<unknown>,
+  log: (line: string) => void,
+): Promise<void> {
+  if (failure !== undefined) log(`  failed: ${String(failure)}`);
+  await within(closing, 10_000, 'closing the connections').catch((error: unknown) => {
+    log(`  ${String(error)}`);
+  });
+}
+
 export async function libParty(
   lib: BenchLib,
   url: string,
@@ -102,7 +130,7 @@ export async function libParty(
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
-      await barrier(feeder);
+      await within(barrier(feeder), timeoutMs, `${prefix} barrier`);
       const arrived = count(n, (t) => t.startsWith(prefix), prefix);
       const t0 = nowNs();
       await sub.subscribe(`${prefix}#`, 0);
@@ -125,8 +153,8 @@ export async function libParty(
 }
 
 export async function rawParty(port: number, tag: string, timeoutMs: number): Promise<Party> {
-  const pub = await rawConnect(port, `${tag}-pub`);
-  const sub = await rawConnect(port, `${tag}-sub`);
+  const pub = await rawConnect(port, `${tag}-pub`, NO_KEEPALIVE);
+  const sub = await rawConnect(port, `${tag}-sub`, NO_KEEPALIVE);
   let onCount: (count: number) => void = () => {};
   sub.onPublishes((c) => onCount(c));
   const count = (n: number, what: string): Promise<void> => {
@@ -162,7 +190,7 @@ export async function rawParty(port: number, tag: string, timeoutMs: number): Pr
       return n / (msSince(t0) / 1000);
     },
     async retainedRound(prefix, n, feeder) {
-      await barrier(feeder);
+      await within(barrier(feeder), timeoutMs, `${prefix} barrier`);
       const arrived = count(n, prefix);
       const t0 = nowNs();
       await sub.subscribe(`${prefix}#`, 0);
@@ -184,16 +212,6 @@ export async function rawParty(port: number, tag: string, timeoutMs: number): Pr
   };
 }
 
-export const PUBLISH_CASES: ReadonlyArray<{ key: string; qos: QoS; size: number; label: string }> =
-  [
-    { key: 'q0-64', qos: 0, size: 64, label: 'publish QoS 0, 64 B' },
-    { key: 'q0-16k', qos: 0, size: 16_384, label: 'publish QoS 0, 16 KiB' },
-    { key: 'q1-64', qos: 1, size: 64, label: 'publish QoS 1, 64 B' },
-    { key: 'q1-16k', qos: 1, size: 16_384, label: 'publish QoS 1, 16 KiB' },
-    { key: 'q2-64', qos: 2, size: 64, label: 'publish QoS 2, 64 B' },
-    { key: 'q2-16k', qos: 2, size: 16_384, label: 'publish QoS 2, 16 KiB' },
-  ];
-
 export async function runThroughput(
   url: string,
   port: number,
@@ -201,49 +219,26 @@ export async function runThroughput(
   log: (line: string) => void,
 ): Promise<Row[]> {
   const parties: Party[] = [];
-  for (const lib of LIBS)
+  for (const lib of config.libs)
     parties.push(await libParty(lib, url, `tp-${lib.name}`, config.timeoutMs));
-  parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
-  const feeder = await rawConnect(port, 'tp-feeder');
+  if (config.raw) parties.push(await rawParty(port, 'tp-raw', config.timeoutMs));
+  const feeder = await rawConnect(port, 'tp-feeder', NO_KEEPALIVE);
   const rows: Row[] = [];
   const record = (label: string, lib: string, rounds: number[]): void => {
     rows.push({ case: label, lib, value: median(rounds), unit: 'msg/s', better: 'higher', rounds });
   };
+  const wants = (key: string): boolean => config.cases.length === 0 || config.cases.includes(key);
+  let failure: unknown;
   try {
-    // Warm-up: let each client's hot paths get compiled before anything is timed.
-    for (const p of parties) {
-      for (const qos of [0, 1, 2] as const) {
-        await p.publishRound(`bench/warm/${p.name}/${qos}`, Buffer.alloc(64, 1), qos, 2000);
-      }
-    }
-    for (const c of PUBLISH_CASES) {
+    await warmUp(parties, 'tp');
+    for (const c of PUBLISH_CASES.filter((x) => wants(x.key))) {
       const n = config.n[c.key] ?? 1000;
-      const payload = Buffer.alloc(c.size, 0x61);
-      const results = new Map<string, number[]>();
-      const cpu = new Map<string, number[]>();
-      for (let r = 0; r < config.rounds; r++) {
-        for (const p of parties) {
-          // This process runs publisher and subscriber; the other parties sit idle meanwhile.
-          const cpu0 = process.cpuUsage();
-          const rate = await p.publishRound(`bench/${c.key}/${p.name}/${r}`, payload, c.qos, n);
-          const used = process.cpuUsage(cpu0);
-          results.set(p.name, [...(results.get(p.name) ?? []), rate]);
-          cpu.set(p.name, [...(cpu.get(p.name) ?? []), (used.user + used.system) / n]);
-        }
-      }
-      for (const [lib, rounds] of results) record(`${c.label} (${n})`, lib, rounds);
-      for (const [lib, rounds] of cpu) {
-        rows.push({
-          case: `${c.label}: client CPU per message (pub + sub)`,
-          lib,
-          value: median(rounds),
-          unit: 'µs',
-          better: 'lower',
-          rounds,
-        });
-      }
+      const { rates, cpu } = await measurePublishCase(parties, c, n, config.rounds, 'tp');
+      for (const [lib, rounds] of rates) record(`${c.label} (${n})`, lib, rounds);
+      rows.push(...cpuRows(c, cpu));
       log(`  ${c.label}: done`);
     }
+    if (!wants('receive')) return rows;
     const n = config.receiveN;
     const payload = Buffer.alloc(64, 0x62);
     const retained = new Map<string, number[]>();
@@ -252,7 +247,7 @@ export async function runThroughput(
       for (const p of parties) {
         const prefix = `bench/ret/${p.name}/${r}/`;
         const backlog = encodePublishes('', payload, n, true, (i) => `${prefix}${i}`);
-        await feeder.write(backlog);
+        await within(feeder.write(backlog), config.timeoutMs, `${prefix} backlog`);
         retained.set(p.name, [
           ...(retained.get(p.name) ?? []),
           await p.retainedRound(prefix, n, feeder),
@@ -268,8 +263,11 @@ export async function runThroughput(
     for (const [lib, rounds] of blast)
       record(`receive from raw publisher, 64 B (${n})`, lib, rounds);
     log('  receive: done');
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await Promise.all([...parties.map((p) => p.close()), feeder.end()]);
+    await closeAfter(failure, Promise.all([...parties.map((p) => p.close()), feeder.end()]), log);
   }
   return rows;
 }

@@ -103,6 +103,21 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
       );
       expect(mqttkitRow?.[4], `vs raw for ${c}`).toMatch(/^\d+ %$/);
     }
+    // The logger part: each 64 B publish case with no logger and with pino at `info`, the
+    // second compared with the first.
+    for (const c of ['QoS 0, 64 B', 'QoS 1, 64 B', 'QoS 2, 64 B']) {
+      const mine = table.filter(
+        (r) =>
+          r[0]?.startsWith(`publish ${c} (`) && r[0].endsWith('client CPU per message (pub + sub)'),
+      );
+      expect(mine.map((r) => r[1]).sort(), `logger rows for ${c}`).toEqual([
+        'no logger',
+        'pino at info',
+      ]);
+      expect(mine.find((r) => r[1] === 'pino at info')?.[3], `vs no logger for ${c}`).toMatch(
+        /^[\d.]+x$/,
+      );
+    }
     // Every idle client pinged within the window (keepalive 1 s, 2.5 s window, 50 clients).
     for (const r of table.filter((t) => /PINGREQs sent$/.test(t[0] as string))) {
       expect(Number((r[2] ?? '').replace(/[^0-9]/g, '')), r.join(' ')).toBeGreaterThanOrEqual(50);

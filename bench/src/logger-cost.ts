@@ -1,0 +1,79 @@
+// What a logger that logs nothing on the hot path costs: mqttkit with a pino logger at level
+// `info` against mqttkit with no logger, in the same run, rounds interleaved, client CPU per
+// message (publisher + subscriber, the same rounds as the throughput part). At `info` pino makes
+// `trace` and `debug` its own no-op functions, so a client that asks the logger which levels are
+// on (pino's `isLevelEnabled`) pays nothing per packet, and one that only compares `trace` with
+// its own no-op builds log objects for pino to drop (issue 16). Whatever the client does, this
+// row shows it: the logger is real pino, and its sink counts what reached it.
+import { createClient } from '@mqttkit/client';
+import type { DestinationStream } from 'pino';
+import { pino } from 'pino';
+import { type BenchLib, makeMqttkit, mqttkitFrom } from './libs.js';
+import { cpuRows, measurePublishCase, PUBLISH_CASES, warmUp } from './publish-rounds.js';
+import type { Row } from './stats.js';
+import { closeAfter, libParty, type Party } from './throughput.js';
+
+export interface LoggerCostConfig {
+  rounds: number;
+  /** Messages per round by case key; the 64 B publish cases are measured. */
+  n: Record<string, number>;
+  /** Case keys to run; all 64 B publish cases when empty. */
+  cases: readonly string[];
+  timeoutMs: number;
+  /** Another build's checkout (`--versus`): its client is measured the same way. */
+  versus?: string;
+}
+
+/** The reference of the logger table: the `vs` column compares every row with it. */
+export const NO_LOGGER = 'no logger';
+
+/** A pino destination that keeps nothing and counts what it was given. */
+function countingSink(): DestinationStream & { bytes: number } {
+  return {
+    bytes: 0,
+    write(line: string) {
+      this.bytes += line.length;
+    },
+  };
+}
+
+export async function runLoggerCost(
+  url: string,
+  config: LoggerCostConfig,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const sink = countingSink();
+  const logger = pino({ level: 'info' }, sink);
+  const builds: Array<[string, typeof createClient]> = [['', createClient]];
+  if (config.versus) builds.push(['versus: ', await mqttkitFrom(config.versus)]);
+  const libs: BenchLib[] = builds.flatMap(([prefix, create]) => [
+    makeMqttkit(`${prefix}${NO_LOGGER}`, create),
+    makeMqttkit(`${prefix}pino at info`, create, logger),
+  ]);
+  const parties: Party[] = [];
+  for (const [i, lib] of libs.entries())
+    parties.push(await libParty(lib, url, `log-${i}`, config.timeoutMs));
+  const rows: Row[] = [];
+  let failure: unknown;
+  try {
+    await warmUp(parties, 'log');
+    const before = sink.bytes;
+    const cases = PUBLISH_CASES.filter(
+      (c) => c.size === 64 && (config.cases.length === 0 || config.cases.includes(c.key)),
+    );
+    for (const c of cases) {
+      const n = config.n[c.key] ?? 1000;
+      const { cpu } = await measurePublishCase(parties, c, n, config.rounds, 'log');
+      rows.push(...cpuRows({ ...c, label: `${c.label} (${n})` }, cpu));
+      log(`  ${c.label}: done`);
+    }
+    // At `info` nothing on the publish path should reach the sink; say so if something did.
+    log(`  pino at info wrote ${sink.bytes - before} bytes during the timed rounds`);
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    await closeAfter(failure, Promise.all(parties.map((p) => p.close())), log);
+  }
+  return rows;
+}
