@@ -115,6 +115,8 @@ try {
     }
   }
 
+  // Our declarations are checked too (skipLibCheck off). @types/node comes from the workspace,
+  // as any TypeScript project on Node installs it; nothing of ours does.
   const compilerOptions = {
     strict: true,
     skipLibCheck: false,
