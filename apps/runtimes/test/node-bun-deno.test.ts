@@ -1,7 +1,7 @@
 import { hasMosquitto, type MosquittoHandle, startMosquitto } from '@mqttkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from './paths.js';
-import { BUN, DENO, DENO_RUN, runScript } from './runtime-binaries.js';
+import { BUN, DENO, DENO_RUN, NODE_22, runScript } from './runtime-binaries.js';
 
 const RUN_MS = 15_000;
 const CLI = `${FIXTURES_DIR}cli.js`;
@@ -9,6 +9,7 @@ const CLI = `${FIXTURES_DIR}cli.js`;
 // Node too: the same script, run by the Node running the tests, proves the fixture itself.
 const RUNTIMES = [
   { name: 'node', engine: /^Node v\d+\.\d+\.\d+/, file: process.execPath, args: [] as string[] },
+  ...(NODE_22 ? [{ name: 'node22', engine: /^Node v22\.\d+\.\d+/, file: NODE_22, args: [] }] : []),
   { name: 'bun', engine: /^Bun \d+\.\d+\.\d+/, file: BUN, args: [] },
   { name: 'deno', engine: /^Deno \d+\.\d+\.\d+/, file: DENO, args: DENO_RUN },
 ];
@@ -40,6 +41,14 @@ describe.skipIf(!hasMosquitto)(
         });
         expect(result.engine).toMatch(engine);
         expect(run.code).toBe(0);
+      },
+    );
+
+    // The Node 22 binary is an optional dependency for Linux x64: there, it must have been installed.
+    it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+      'has Node 22 on Linux x64',
+      () => {
+        expect(NODE_22).toBeDefined();
       },
     );
 

