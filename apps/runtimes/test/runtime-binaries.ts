@@ -61,7 +61,10 @@ export function runScript(file: string, args: readonly string[], ms: number): Pr
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
+        // A binary that could not start (ENOENT: its package's postinstall did not run) or was
+        // killed says so in stderr, where the failing assertion shows it.
+        const failure = error && typeof error.code !== 'number' ? `\n${error.message}` : '';
+        resolve({ code, stdout, stderr: `${stderr}${failure}` });
       },
     );
   });
