@@ -35,6 +35,7 @@ import {
   type Step,
   startClosing,
 } from './steps.js';
+import { fallBackToV4, linkVersion } from './version.js';
 
 export type RunRule<S extends StateType, E extends EventType> =
   | { readonly kind: 'ignore'; readonly why: string }
@@ -182,17 +183,19 @@ export const RULES = {
       kind: 'apply',
       // [MQTT-3.2.2-5] (3.1.1) / MQTT 5 3.2.2.2: after a refusing CONNACK the server closes the
       // connection; we close our side without a DISCONNECT.
-      run: (s, e) =>
-        startClosing(
-          s,
-          {
-            type: 'connack-refused',
-            initiator: 'broker',
-            reasonCode: e.reasonCode,
-            protocolVersion: s.settings.protocolVersion,
-          },
-          false,
-        ),
+      run: (s, e) => {
+        const cause: CloseCause = {
+          type: 'connack-refused',
+          initiator: 'broker',
+          reasonCode: e.reasonCode,
+          protocolVersion: e.protocolVersion ?? linkVersion(s.settings, s.serverIndex),
+        };
+        // A server refusing MQTT 5 while we negotiate: retry it in 3.1.1, whatever the code's
+        // usual decision (it is permanent for the version that was refused, not for the next).
+        const settings = fallBackToV4(s.settings, s.serverIndex, cause);
+        if (settings === undefined) return startClosing(s, cause, false);
+        return startClosing({ ...s, settings }, cause, false, [], 'reconnect');
+      },
     },
     brokerDisconnect: BROKER_DISCONNECT,
     protocolViolation: PROTOCOL_VIOLATION,
