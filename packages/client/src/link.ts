@@ -32,6 +32,8 @@ interface HeldAck {
 
 export class Link implements ConnectionHandlers {
   readonly connection: Connection;
+  /** The version this link speaks: the options', or 4 for a server that refused 5. */
+  readonly protocolVersion: 4 | 5;
   /** The accepted CONNACK of this link, once it came. */
   connack: ConnackPacket | undefined;
   /** What `beforeConnect` returned for this link's attempt. */
@@ -42,6 +44,7 @@ export class Link implements ConnectionHandlers {
 
   constructor(host: LinkHost, options: ConnectionOptions) {
     this.#host = host;
+    this.protocolVersion = options.protocolVersion;
     this.connection = new Connection(options, this);
   }
 
@@ -62,7 +65,7 @@ export class Link implements ConnectionHandlers {
 
   /** This link's CONNECT. */
   connectPacket(): ConnectPacket {
-    return this.#host.connectPackets.build(this.#overrides);
+    return this.#host.connectPackets.build(this.#overrides, this.protocolVersion);
   }
 
   /** Whether the link can still write: acks and answers of a closed link are never sent. */

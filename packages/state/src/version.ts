@@ -40,3 +40,15 @@ export function fallBackToV4(
   if (linkVersion(settings, serverIndex) !== 5 || !isVersionRefusal(cause)) return undefined;
   return { ...settings, refusedV5: [...(settings.refusedV5 ?? []), serverIndex] };
 }
+
+/**
+ * `next` (the settings of a `reconnectNow`, or of a `connect` during a close) with the refusals
+ * learnt under `previous`, when both negotiate over the same servers: the server is no more
+ * likely to speak MQTT 5 than a moment ago, and asking again costs a round trip.
+ */
+export function keepRefusals(previous: ConnectSettings, next: ConnectSettings): ConnectSettings {
+  const refusedV5 = previous.refusedV5;
+  if (refusedV5 === undefined || next.negotiateVersion !== true) return next;
+  if (previous.serverCount !== next.serverCount) return next;
+  return { ...next, refusedV5 };
+}

@@ -40,7 +40,7 @@ describe('protocol version negotiation', () => {
     expect(r.state).toMatchObject({
       type: 'disconnecting',
       next: 'reconnect',
-      cause: { type: 'connack-refused', reasonCode: 1, protocolVersion: 4 },
+      cause: { type: 'connack-refused', reasonCode: 1, protocolVersion: 4, requestedVersion: 5 },
       settings: { refusedV5: [0] },
     });
     const wait = run(r.state, { type: 'transportClosed' });
@@ -103,5 +103,21 @@ describe('protocol version negotiation', () => {
     expect(refused(0x84, 4)).toBe(false);
     expect(refused(1, 5)).toBe(false);
     expect(refused(0x87, 5)).toBe(false);
+  });
+});
+
+describe('refusals learnt are kept by reconnectNow', () => {
+  it('on a connected link, over the same servers', () => {
+    const learnt: ConnectSettings = { ...negotiating, refusedV5: [1] };
+    const connected: State = {
+      type: 'connected',
+      settings: learnt,
+      serverIndex: 1,
+      sessionPresent: false,
+    };
+    const after = run(connected, { type: 'reconnectNow', serverCount: 2, negotiateVersion: true });
+    expect(after).toMatchObject({ type: 'disconnecting', settings: { refusedV5: [1] } });
+    const other = run(connected, { type: 'reconnectNow', serverCount: 3, negotiateVersion: true });
+    expect(other.type === 'disconnecting' && other.settings.refusedV5).toBeUndefined();
   });
 });
