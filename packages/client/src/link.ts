@@ -10,6 +10,7 @@
 import type { CodecError, ConnackPacket, ConnectPacket, Packet } from '@mqttkit/codec/client';
 import type { ConnectPackets } from './connect-packet.js';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.js';
+import { foreignPeerMessage } from './foreign-peer.js';
 import type { InboundDispatch } from './inbound-dispatch.js';
 import type { ConnectOverrides } from './options.js';
 import type { Outbox } from './outbox.js';
@@ -109,6 +110,15 @@ export class Link implements ConnectionHandlers {
 
   onDecodeError(error: CodecError): void {
     this.#host.inbound.decodeFailed(error);
+  }
+
+  onForeignPeer(firstBytes: Uint8Array): void {
+    // 0x81 Malformed Packet: what the codec would have said, with the cause named.
+    this.#host.runner.dispatch({
+      type: 'protocolViolation',
+      reasonCode: 0x81,
+      message: foreignPeerMessage(firstBytes),
+    });
   }
 
   onDrain(): void {

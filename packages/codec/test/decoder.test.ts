@@ -4,6 +4,7 @@ import {
   createDecoder,
   DEFAULT_MAX_PACKET_SIZE,
   encode,
+  isPacketStart,
   MalformedPacketError,
   type Packet,
   PacketTooLargeError,
@@ -443,5 +444,17 @@ describe('a 3.1.1 CONNACK refusing Protocol Level 5', () => {
     expect(decodeBytes(Uint8Array.from([0x20, 0x03, 0x00, 0x84, 0x00]), 5).packets).toEqual([
       { cmd: 'connack', sessionPresent: false, reasonCode: 0x84 },
     ]);
+  });
+});
+
+describe('isPacketStart', () => {
+  it('accepts what can begin a packet and refuses what an HTTP or TLS peer sends first', () => {
+    expect(isPacketStart(0x20, 4)).toBe(true); // CONNACK
+    expect(isPacketStart(0x90, 5)).toBe(true); // SUBACK
+    expect(isPacketStart(0xf0, 5)).toBe(true); // AUTH
+    expect(isPacketStart(0xf0, 4)).toBe(false); // AUTH needs MQTT 5
+    expect(isPacketStart(0x48, 5)).toBe(false); // 'H' of "HTTP/1.1": PUBACK with flags 0x8
+    expect(isPacketStart(0x15, 4)).toBe(false); // a TLS alert record: CONNECT with flags 0x5
+    expect(isPacketStart(0x00, 5)).toBe(false); // reserved type 0
   });
 });
