@@ -19,7 +19,7 @@ const clients: MqttClient[] = [];
 let aedes: AedesHandle;
 
 beforeAll(async () => {
-  aedes = await startAedes();
+  aedes = await startAedes({ ws: true });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.end({ force: true })));
@@ -51,6 +51,11 @@ describe('the default version against a 3.1.1-only broker (aedes)', () => {
     const got = next(c, 'message');
     await c.publish('negotiate/a', 'over 3.1.1', { qos: 1 });
     expect(text((await got).payload)).toBe('over 3.1.1');
+  });
+
+  it('the same over WebSocket, as the demo connects: createClient({ url: ws://…/mqtt })', async () => {
+    const c = client({ url: aedes.wsUrl as string });
+    expect(await c.connect()).toMatchObject({ protocolVersion: 4 });
   });
 
   it('what needs MQTT 5 follows the agreed version, not the option', async () => {
