@@ -166,7 +166,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   ): Promise<PublishResult> {
     let packet: PublishPacket;
     try {
-      packet = publishPacket(topic, payload, options, this.#opts.protocolVersion);
+      packet = publishPacket(topic, payload, options, this.#session.protocolVersion);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -183,7 +183,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   ): Promise<SubscribeResultWithInfo[]> {
     const list = Array.isArray(filters) ? filters : [filters];
     const subscriptions = list.map((f: string | SubscriptionRequest) =>
-      subscriptionOf(f, options.qos ?? 0, this.#opts.protocolVersion),
+      subscriptionOf(f, options.qos ?? 0, this.#session.protocolVersion),
     );
     return this.#operations.ackable<SubscribeResult>('subscribe', { subscriptions }, options);
   }
@@ -274,7 +274,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     payload: string | Uint8Array,
     options: RequestOptions = {},
   ): Promise<Message> {
-    if (this.#opts.protocolVersion !== 5) {
+    // The link's version: a broker negotiated down to 3.1.1 has no Response Topic either.
+    if (this.#session.protocolVersion !== 5) {
       throw new InvalidArgumentError('request() needs protocolVersion 5 (Response Topic)');
     }
     const { signal } = options;

@@ -11,6 +11,7 @@ export function connectEvent<T extends 'connect' | 'reconnectNow'>(
     type,
     serverCount: opts.servers.length,
     protocolVersion: opts.protocolVersion,
+    negotiateVersion: opts.negotiateVersion,
     reconnect:
       r === false
         ? { enabled: false }

@@ -25,8 +25,14 @@ export class ConnectPackets {
     }
   }
 
-  /** The CONNECT of an attempt: the options, with what `beforeConnect` returned for it. */
-  build(over: ConnectOverrides | undefined): ConnectPacket {
+  /**
+   * The CONNECT of an attempt: the options, with what `beforeConnect` returned for it. Under
+   * `protocolVersion` 4 (a link negotiated down to 3.1.1) without the MQTT 5 properties.
+   */
+  build(
+    over: ConnectOverrides | undefined,
+    protocolVersion = this.#opts.protocolVersion,
+  ): ConnectPacket {
     const o = this.#opts;
     const packet: ConnectPacket = {
       cmd: 'connect',
@@ -49,6 +55,10 @@ export class ConnectPackets {
         retain: o.will.retain ?? false,
         ...(o.will.properties ? { properties: o.will.properties } : {}),
       };
+    }
+    if (protocolVersion === 4) {
+      if (packet.will) delete packet.will.properties;
+      return packet;
     }
     if (over?.properties) packet.properties = { ...o.connectProperties, ...over.properties };
     else if (o.connectProperties) packet.properties = o.connectProperties;

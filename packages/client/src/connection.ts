@@ -10,6 +10,7 @@ import {
   type Decoder,
   encode,
   encodePublishHeader,
+  isPacketStart,
   type Packet,
 } from '@mqttkit/codec/client';
 import type {
@@ -54,6 +55,11 @@ export interface ConnectionHandlers {
   onPacket(packet: Packet): void;
   /** The broker's bytes could not be decoded; the decoder is finished. */
   onDecodeError(error: CodecError): void;
+  /**
+   * The peer's first bytes cannot begin an MQTT packet: it is not an MQTT broker. Nothing more
+   * is read from it.
+   */
+  onForeignPeer(firstBytes: Uint8Array): void;
   /** The transport's buffer emptied after a write returned `full`. */
   onDrain(): void;
   /** Exactly once per `open`. `error` is set when the link failed. */
@@ -67,6 +73,8 @@ export class Connection {
   readonly #decoder: Decoder;
   #closeRequested: 'graceful' | 'force' | undefined;
   #closed = false;
+  /** No byte came yet (the first one says whether the peer speaks MQTT), or reading stopped. */
+  #reading: 'first' | 'yes' | 'no' = 'first';
   readonly #options: ConnectionOptions;
   readonly #handlers: ConnectionHandlers;
 
@@ -197,7 +205,16 @@ export class Connection {
 
     onData(chunk: Uint8Array): void {
       const connection = this.#connection;
-      if (!connection.#closed) connection.#decoder.push(chunk);
+      if (connection.#closed || connection.#reading === 'no' || chunk.length === 0) return;
+      if (connection.#reading === 'first') {
+        if (!isPacketStart(chunk[0] as number, connection.#options.protocolVersion)) {
+          connection.#reading = 'no';
+          connection.#handlers.onForeignPeer(chunk);
+          return;
+        }
+        connection.#reading = 'yes';
+      }
+      connection.#decoder.push(chunk);
     }
 
     onDrain(): void {

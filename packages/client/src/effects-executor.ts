@@ -5,6 +5,7 @@
  * the session learns of a new link from `flushQueue` and of its loss from `linkClosed`.
  */
 import type { Keepalive } from '@mqttkit/keepalive';
+import { linkVersion } from '@mqttkit/state';
 import type { ConnectPackets } from './connect-packet.js';
 import type { InboundDispatch } from './inbound-dispatch.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
@@ -65,7 +66,7 @@ export class EffectsExecutor implements LinkHost {
         return;
       case 'sendDisconnect':
         this.outbox.write([
-          this.#opts.protocolVersion === 5
+          this.#link?.protocolVersion === 5
             ? { cmd: 'disconnect', reasonCode: effect.reasonCode }
             : { cmd: 'disconnect' },
         ]);
@@ -87,7 +88,7 @@ export class EffectsExecutor implements LinkHost {
         this.#operations.rejectPending(effect.reason);
         return;
       case 'emit':
-        this.#lifecycle.forward(effect.event, this.#link?.connack);
+        this.#lifecycle.forward(effect.event, this.#link?.connack, this.#link?.protocolVersion);
         return;
     }
   }
@@ -110,9 +111,12 @@ export class EffectsExecutor implements LinkHost {
 
   #openTransport(serverIndex: number, attempt: number): void {
     const opts = this.#opts;
+    const state = this.runner.state;
     const link = new Link(this, {
       url: opts.servers[serverIndex] as string,
-      protocolVersion: opts.protocolVersion,
+      // The machine's settings know which servers refused MQTT 5 (version negotiation).
+      protocolVersion:
+        'settings' in state ? linkVersion(state.settings, serverIndex) : opts.protocolVersion,
       maxPacketSize: opts.maxPacketSize,
       // The machine's connect timer (open + CONNACK) decides; the transport's own limit is a
       // backstop, so the close reason is `connect-timeout` rather than a transport error.
@@ -134,6 +138,7 @@ export class EffectsExecutor implements LinkHost {
         receiveMaximum: props?.receiveMaximum ?? 65_535,
         maximumPacketSize: props?.maximumPacketSize,
         topicAliasMaximum: props?.topicAliasMaximum ?? 0,
+        protocolVersion: this.#link?.protocolVersion ?? this.#opts.protocolVersion,
       }),
     );
     // Then what was queued while offline, in order.

@@ -5,7 +5,7 @@
  * A refused SUBSCRIBE or UNSUBSCRIBE has no error: its failure codes are results, and the
  * connection stays up (a peer client treated such answers as a broken link: rumqtt #875).
  */
-import type { CloseReason } from '@mqttkit/state';
+import { type CloseReason, isVersionRefusal } from '@mqttkit/state';
 import type { BackoffPolicy } from './backoff.js';
 
 export type ClientErrorCode =
@@ -239,6 +239,14 @@ export function describeReason(reason: CloseReason): string {
         reason.reasonString ? ` (${reason.reasonString})` : ''
       }`;
     case 'connack-refused':
+      if (isVersionRefusal(reason)) {
+        const asked = reason.requestedVersion ?? reason.protocolVersion;
+        return `CONNACK refused: the broker does not support MQTT ${asked === 5 ? '5' : '3.1.1'} (${
+          reason.protocolVersion === 5
+            ? `reason code ${hex(reason.reasonCode)}`
+            : `3.1.1 return code ${reason.reasonCode}`
+        }, unsupported protocol version)${asked === 5 ? '; protocolVersion: 4 speaks 3.1.1' : ''}`;
+      }
       return `CONNACK refused: ${
         reason.protocolVersion === 5
           ? `reason code ${hex(reason.reasonCode)}`

@@ -70,7 +70,7 @@ export class InboundDispatch {
     this.#events.emit('packetreceive', packet);
     const handshake = decision === 'handshake';
     const violation = checkInbound(packet, {
-      protocolVersion: this.#opts.protocolVersion,
+      protocolVersion: link.protocolVersion,
       connackReceived: !handshake,
       // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK.
       awaitingAuth: handshake && this.#opts.auth !== undefined,
@@ -129,7 +129,13 @@ export class InboundDispatch {
 
   #receiveConnack(packet: ConnackPacket, link: Link): void {
     if (packet.reasonCode !== 0) {
-      this.#runner.dispatch({ type: 'connackRefused', reasonCode: packet.reasonCode });
+      const { reasonCode, protocolVersion } = packet;
+      // `protocolVersion` is set when a 3.1.1 broker answered our MQTT 5 CONNECT in 3.1.1.
+      this.#runner.dispatch(
+        protocolVersion === undefined
+          ? { type: 'connackRefused', reasonCode }
+          : { type: 'connackRefused', reasonCode, protocolVersion },
+      );
       return;
     }
     link.connack = packet;

@@ -37,8 +37,15 @@ export class LifecycleEvents {
     this.#endWaiters.push(resolve);
   }
 
-  /** One `emit` effect. `connack`: the current link's, for the `connect` result's properties. */
-  forward(event: ClientEvent, connack: ConnackPacket | undefined): void {
+  /**
+   * One `emit` effect. `connack` and `protocolVersion`: the current link's, for the `connect`
+   * result.
+   */
+  forward(
+    event: ClientEvent,
+    connack: ConnackPacket | undefined,
+    protocolVersion: 4 | 5 = 5,
+  ): void {
     switch (event.type) {
       case 'state': {
         const change: StateChange =
@@ -58,6 +65,7 @@ export class LifecycleEvents {
           sessionPresent: event.sessionPresent,
           serverIndex: event.serverIndex,
           attempt: event.attempt,
+          protocolVersion,
         };
         if (connack?.properties) result.properties = connack.properties;
         this.connectResult = result;

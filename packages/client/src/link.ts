@@ -10,6 +10,7 @@
 import type { CodecError, ConnackPacket, ConnectPacket, Packet } from '@mqttkit/codec/client';
 import type { ConnectPackets } from './connect-packet.js';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.js';
+import { foreignPeerMessage } from './foreign-peer.js';
 import type { InboundDispatch } from './inbound-dispatch.js';
 import type { ConnectOverrides } from './options.js';
 import type { Outbox } from './outbox.js';
@@ -32,6 +33,8 @@ interface HeldAck {
 
 export class Link implements ConnectionHandlers {
   readonly connection: Connection;
+  /** The version this link speaks: the options', or 4 for a server that refused 5. */
+  readonly protocolVersion: 4 | 5;
   /** The accepted CONNACK of this link, once it came. */
   connack: ConnackPacket | undefined;
   /** What `beforeConnect` returned for this link's attempt. */
@@ -42,6 +45,7 @@ export class Link implements ConnectionHandlers {
 
   constructor(host: LinkHost, options: ConnectionOptions) {
     this.#host = host;
+    this.protocolVersion = options.protocolVersion;
     this.connection = new Connection(options, this);
   }
 
@@ -62,7 +66,7 @@ export class Link implements ConnectionHandlers {
 
   /** This link's CONNECT. */
   connectPacket(): ConnectPacket {
-    return this.#host.connectPackets.build(this.#overrides);
+    return this.#host.connectPackets.build(this.#overrides, this.protocolVersion);
   }
 
   /** Whether the link can still write: acks and answers of a closed link are never sent. */
@@ -106,6 +110,15 @@ export class Link implements ConnectionHandlers {
 
   onDecodeError(error: CodecError): void {
     this.#host.inbound.decodeFailed(error);
+  }
+
+  onForeignPeer(firstBytes: Uint8Array): void {
+    // 0x81 Malformed Packet: what the codec would have said, with the cause named.
+    this.#host.runner.dispatch({
+      type: 'protocolViolation',
+      reasonCode: 0x81,
+      message: foreignPeerMessage(firstBytes),
+    });
   }
 
   onDrain(): void {

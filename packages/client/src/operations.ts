@@ -109,7 +109,7 @@ export class Operations {
   ): Promise<Array<R & AckInfo>> {
     const filters = 'subscriptions' in fields ? fields.subscriptions : fields.topicFilters;
     if (filters.length === 0) throw new InvalidArgumentError(`${cmd} needs at least one filter`);
-    const protocolVersion = this.#opts.protocolVersion;
+    const protocolVersion = this.#session.protocolVersion;
     checkV5(`${cmd} properties`, properties, protocolVersion);
     checkEncodable(
       { cmd, packetId: 1, ...fields, ...(properties ? { properties } : {}) } as Packet,

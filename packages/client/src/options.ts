@@ -105,7 +105,10 @@ export interface ClientOptions {
   url?: string;
   /** Brokers to fail over across, round robin on each retry. */
   servers?: ReadonlyArray<string | ServerOptions>;
-  /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. Default 5. */
+  /**
+   * 4 = MQTT 3.1.1, 5 = MQTT 5.0: pins the version. Not set: MQTT 5, and a server that refuses it
+   * (a 3.1.1-only broker) is retried and then spoken to in 3.1.1; the `connect` result says which.
+   */
   protocolVersion?: 4 | 5;
   /** Default: `mqttkit_` and 16 random hex digits. MQTT 5 accepts '' (the broker assigns one). */
   clientId?: string;
@@ -173,6 +176,8 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   readonly servers: readonly string[];
   readonly protocolVersion: 4 | 5;
+  /** `protocolVersion` was not set: 5 falls back to 4 on a server that refuses it. */
+  readonly negotiateVersion: boolean;
   readonly clientId: string;
   readonly clean: boolean;
   readonly keepaliveSeconds: number;
@@ -363,6 +368,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   return {
     servers,
     protocolVersion,
+    negotiateVersion: options.protocolVersion === undefined,
     clientId,
     clean,
     keepaliveSeconds,

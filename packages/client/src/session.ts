@@ -104,10 +104,16 @@ export class Session {
    * [MQTT-4.4.0-1] [MQTT-4.6.0-1]), then what waited. All of it is written in one tick, so the
    * resend is pipelined rather than one round trip per message.
    */
+  /** The version operations are checked against: the link's, the last link's, or the options'. */
+  get protocolVersion(): 4 | 5 {
+    return this.#context.protocolVersion;
+  }
+
   connected(params: LinkParams): Packet[] {
     const context = this.#context;
     const { sessionPresent } = params;
     context.link = new SessionLink(params, context.options);
+    context.agreedVersion = params.protocolVersion;
     this.#inbound.connected(sessionPresent);
     this.#flows.connected(sessionPresent);
     const out: Packet[] = [];

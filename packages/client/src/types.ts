@@ -30,6 +30,8 @@ export interface ConnectResult {
   serverIndex: number;
   /** 0: first try; n: retry n succeeded. */
   attempt: number;
+  /** The version this link speaks: the pinned one, or what negotiation agreed with the broker. */
+  protocolVersion: 4 | 5;
   /** MQTT 5 CONNACK properties (Assigned Client Identifier, Server Keep Alive, limits...). */
   properties?: ConnackProperties;
 }

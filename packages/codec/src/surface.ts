@@ -3,6 +3,7 @@
  * besides their own `encode` and `createDecoder`: errors, packet types, constants, reason codes
  * and topic helpers.
  */
+export { isPacketStart } from './framing/fixed-header.js';
 export {
   CodecError,
   type CodecErrorCode,

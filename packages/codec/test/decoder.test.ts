@@ -4,6 +4,7 @@ import {
   createDecoder,
   DEFAULT_MAX_PACKET_SIZE,
   encode,
+  isPacketStart,
   MalformedPacketError,
   type Packet,
   PacketTooLargeError,
@@ -411,5 +412,49 @@ describe('decoders sharing one mqtt-packet parser', () => {
     expect(got.v5?.[0]).toMatchObject({ cmd: 'suback', packetId: 7, reasonCodes: [1, 0x87] });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^v5 /);
+  });
+});
+
+describe('a 3.1.1 CONNACK refusing Protocol Level 5', () => {
+  // What a 3.1.1-only broker (aedes) answers to an MQTT 5 CONNECT [MQTT-3.1.2-2] (3.1.1).
+  const v4Refusal = [0x20, 0x02, 0x00, 0x01];
+
+  it('is read by an MQTT 5 decoder as the 3.1.1 refusal it is, whole or byte by byte', () => {
+    const bytes = Uint8Array.from(v4Refusal);
+    for (const out of [decodeBytes(bytes, 5), decodeChunks(oneByteChunks(bytes), 5)]) {
+      expect(out.errors).toEqual([]);
+      expect(out.packets).toEqual([
+        { cmd: 'connack', sessionPresent: false, reasonCode: 1, protocolVersion: 4 },
+      ]);
+    }
+  });
+
+  it('is an ordinary CONNACK to a 3.1.1 decoder (no protocolVersion field)', () => {
+    expect(decodeBytes(Uint8Array.from(v4Refusal), 4).packets).toEqual([
+      { cmd: 'connack', sessionPresent: false, reasonCode: 1 },
+    ]);
+  });
+
+  it('other 2-byte CONNACKs stay malformed under MQTT 5 (no Properties Length)', () => {
+    expectError([0x20, 0x02, 0x00, 0x00], 5, MalformedPacketError, /CONNACK/);
+    expectError([0x20, 0x02, 0x00, 0x05], 5, MalformedPacketError, /CONNACK/);
+  });
+
+  it('the MQTT 5 refusal, 0x84 Unsupported Protocol Version, is read as MQTT 5', () => {
+    expect(decodeBytes(Uint8Array.from([0x20, 0x03, 0x00, 0x84, 0x00]), 5).packets).toEqual([
+      { cmd: 'connack', sessionPresent: false, reasonCode: 0x84 },
+    ]);
+  });
+});
+
+describe('isPacketStart', () => {
+  it('accepts what can begin a packet and refuses what an HTTP or TLS peer sends first', () => {
+    expect(isPacketStart(0x20, 4)).toBe(true); // CONNACK
+    expect(isPacketStart(0x90, 5)).toBe(true); // SUBACK
+    expect(isPacketStart(0xf0, 5)).toBe(true); // AUTH
+    expect(isPacketStart(0xf0, 4)).toBe(false); // AUTH needs MQTT 5
+    expect(isPacketStart(0x48, 5)).toBe(false); // 'H' of "HTTP/1.1": PUBACK with flags 0x8
+    expect(isPacketStart(0x15, 4)).toBe(false); // a TLS alert record: CONNECT with flags 0x5
+    expect(isPacketStart(0x00, 5)).toBe(false); // reserved type 0
   });
 });

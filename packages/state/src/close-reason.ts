@@ -56,7 +56,13 @@ export type CloseCause =
       readonly type: 'connack-refused';
       readonly initiator: 'broker';
       readonly reasonCode: number;
+      /** The version the CONNACK was read in (`reasonCode` is a 3.1.1 return code under 4). */
       readonly protocolVersion: 4 | 5;
+      /**
+       * The version our CONNECT asked for, when the broker answered in another: 5, refused by a
+       * 3.1.1-only broker with return code 1 [MQTT-3.1.2-2] (3.1.1).
+       */
+      readonly requestedVersion?: 4 | 5;
     }
   /**
    * The client found the broker's data malformed (0x81), against the protocol (0x82), over our

@@ -58,6 +58,11 @@ export interface ConnackAcceptedEvent {
 export interface ConnackRefusedEvent {
   readonly type: 'connackRefused';
   readonly reasonCode: number;
+  /**
+   * The version the CONNACK was read in, when it differs from the link's: 4 for a 3.1.1 broker
+   * refusing our MQTT 5 CONNECT with return code 1 [MQTT-3.1.2-2] (3.1.1).
+   */
+  readonly protocolVersion?: 4 | 5;
 }
 
 /** Broker: DISCONNECT (MQTT 5). */

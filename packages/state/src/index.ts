@@ -56,3 +56,4 @@ export {
 export type { Step } from './steps.js';
 export { type TransitionResult, transition } from './transition.js';
 export { type Rule, TRANSITION_TABLE, type TransitionTable } from './transition-table.js';
+export { fallBackToV4, isVersionRefusal, linkVersion } from './version.js';

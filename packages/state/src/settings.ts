@@ -8,6 +8,13 @@ export interface ConnectSettings {
   /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. Decides whether a protocol error is reported with DISCONNECT. */
   readonly protocolVersion: 4 | 5;
   readonly reconnect: ReconnectPolicy;
+  /**
+   * `protocolVersion` 5 falls back to 4 on a server that refuses it (see `version.ts`).
+   * Absent: the version is pinned.
+   */
+  readonly negotiateVersion?: true;
+  /** Indexes of the servers that refused MQTT 5 while negotiating: links to them speak 3.1.1. */
+  readonly refusedV5?: readonly number[];
 }
 
 /** The optional settings of a `connect` event. */
@@ -16,6 +23,12 @@ export interface ConnectOptions {
   readonly serverCount?: number;
   /** Default 5. */
   readonly protocolVersion?: 4 | 5;
+  /**
+   * With `protocolVersion` 5: a server that refuses it (5.0 CONNACK 0x84, or the 3.1.1 CONNACK
+   * return code 1 [MQTT-3.1.2-2]) is retried, and from then on spoken to, in 3.1.1, when the
+   * reconnect policy is enabled. Default false (the version is pinned).
+   */
+  readonly negotiateVersion?: boolean;
   /** Default `{ enabled: true }` (no attempt limit). */
   readonly reconnect?: Partial<ReconnectPolicy>;
 }
@@ -40,5 +53,11 @@ export function normalizeSettings(options: ConnectOptions): ConnectSettings {
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(retryRefusals ? { retryRefusals } : {}),
   };
-  return { serverCount, protocolVersion, reconnect };
+  const negotiate = options.negotiateVersion === true && protocolVersion === 5;
+  return {
+    serverCount,
+    protocolVersion,
+    reconnect,
+    ...(negotiate ? { negotiateVersion: true } : {}),
+  };
 }

@@ -21,6 +21,7 @@ import type {
   DisconnectingState,
   State,
 } from './states.js';
+import { linkVersion } from './version.js';
 
 export type Step =
   | {
@@ -70,9 +71,9 @@ export function startClosing(
   cause: CloseCause,
   force: boolean,
   effects: readonly Effect[] = [],
+  next: DisconnectingNext = planNext(cause, from.settings, attemptOf(from)),
 ): Step {
   const attempt = attemptOf(from);
-  const next = planNext(cause, from.settings, attempt);
   const to: DisconnectingState = {
     type: 'disconnecting',
     settings: from.settings,
@@ -158,7 +159,7 @@ export function protocolViolation(
   message: string,
 ): Step {
   const cause: CloseCause = { type: 'protocol-violation', initiator: 'local', reasonCode, message };
-  if (from.settings.protocolVersion === 5) {
+  if (linkVersion(from.settings, from.serverIndex) === 5) {
     // MQTT 5 lets the client say why before closing (section 4.13); the close is graceful so the
     // DISCONNECT is flushed.
     return startClosing(from, cause, false, [{ type: 'sendDisconnect', reasonCode }]);

@@ -35,6 +35,7 @@ import {
   type Step,
   startClosing,
 } from './steps.js';
+import { fallBackToV4, keepRefusals, linkVersion } from './version.js';
 
 export type RunRule<S extends StateType, E extends EventType> =
   | { readonly kind: 'ignore'; readonly why: string }
@@ -65,7 +66,7 @@ const CONNECT_AFTER_CLOSE = {
   kind: 'apply',
   run: (s: DisconnectingState, e: ConnectOptions) =>
     s.next === 'stop'
-      ? applied({ ...s, next: 'connect', settings: normalizeSettings(e) })
+      ? applied({ ...s, next: 'connect', settings: keepRefusals(s.settings, normalizeSettings(e)) })
       : ignored(s.next === 'connect' ? 'a connect is already pending' : 'a reconnect is planned'),
 } as const;
 const END_LINK = { kind: 'apply', run: endLink } as const;
@@ -182,17 +183,22 @@ export const RULES = {
       kind: 'apply',
       // [MQTT-3.2.2-5] (3.1.1) / MQTT 5 3.2.2.2: after a refusing CONNACK the server closes the
       // connection; we close our side without a DISCONNECT.
-      run: (s, e) =>
-        startClosing(
-          s,
-          {
-            type: 'connack-refused',
-            initiator: 'broker',
-            reasonCode: e.reasonCode,
-            protocolVersion: s.settings.protocolVersion,
-          },
-          false,
-        ),
+      run: (s, e) => {
+        const requested = linkVersion(s.settings, s.serverIndex);
+        const answered = e.protocolVersion ?? requested;
+        const cause: CloseCause = {
+          type: 'connack-refused',
+          initiator: 'broker',
+          reasonCode: e.reasonCode,
+          protocolVersion: answered,
+          ...(answered === requested ? {} : { requestedVersion: requested }),
+        };
+        // A server refusing MQTT 5 while we negotiate: retry it in 3.1.1, whatever the code's
+        // usual decision (it is permanent for the version that was refused, not for the next).
+        const settings = fallBackToV4(s.settings, s.serverIndex, cause);
+        if (settings === undefined) return startClosing(s, cause, false);
+        return startClosing({ ...s, settings }, cause, false, [], 'reconnect');
+      },
     },
     brokerDisconnect: BROKER_DISCONNECT,
     protocolViolation: PROTOCOL_VIOLATION,
@@ -205,7 +211,7 @@ export const RULES = {
     connect: ignore('already connected'),
     reconnectNow: {
       kind: 'apply',
-      run: (s, e) => reconnectLink(s, normalizeSettings(e)),
+      run: (s, e) => reconnectLink(s, keepRefusals(s.settings, normalizeSettings(e))),
     },
     end: END_LINK,
     abort: ignore('already connected; use end()'),

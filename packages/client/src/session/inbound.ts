@@ -36,7 +36,7 @@ export class InboundPublishes {
   #receivePublish(packet: PublishPacket): InboundResult {
     let message = packet;
     const options = this.#context.options;
-    if (options.protocolVersion === 5) {
+    if (this.#context.protocolVersion === 5) {
       this.#aliases ??= createIncomingAliases(options.incomingAliasMaximum);
       const resolved = withIncomingTopic(this.#aliases, packet);
       if ('send' in resolved) return resolved;
@@ -58,7 +58,7 @@ export class InboundPublishes {
   #receivePubrel(packetId: number): InboundResult {
     const known = this.#qos2?.delete(packetId) === true;
     const pubcomp: Packet =
-      this.#context.options.protocolVersion === 5 && !known
+      this.#context.protocolVersion === 5 && !known
         ? { cmd: 'pubcomp', packetId, reasonCode: 0x92 }
         : { cmd: 'pubcomp', packetId };
     return { send: [pubcomp] };

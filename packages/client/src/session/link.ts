@@ -23,7 +23,9 @@ export class SessionLink {
     this.params = params;
     this.#options = options;
     this.#outAliasMaximum =
-      options.protocolVersion === 5 && options.outgoingTopicAliases ? params.topicAliasMaximum : 0;
+      (params.protocolVersion ?? options.protocolVersion) === 5 && options.outgoingTopicAliases
+        ? params.topicAliasMaximum
+        : 0;
   }
 
   /** A slot of this link's send window for a QoS 1/2 PUBLISH. */

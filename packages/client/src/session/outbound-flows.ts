@@ -223,7 +223,7 @@ export class OutboundFlows {
   #receivePubrec(packet: Extract<FlowAck, { cmd: 'pubrec' }>): Packet | 'ended' | undefined {
     const packetId = packet.packetId;
     const flow = this.#flows.get(packetId);
-    const protocolVersion = this.#context.options.protocolVersion;
+    const protocolVersion = this.#context.protocolVersion;
     if (flow?.packet.qos !== 2 || !flow.sent) {
       // Under 5.0 tell the broker we have no such flow; under 3.1.1 a PUBREL ends it anyway.
       if (flow) return undefined;

@@ -120,10 +120,7 @@ export class SubscriptionRequests {
       resolveCaller(op, withAck({ results }, properties));
       return { send: [] };
     }
-    if (
-      this.#context.options.protocolVersion === 5 &&
-      reasonCodes.length !== op.topicFilters.length
-    ) {
+    if (this.#context.protocolVersion === 5 && reasonCodes.length !== op.topicFilters.length) {
       return codeCountMismatch(cmd, reasonCodes.length, op.topicFilters.length);
     }
     const results = op.topicFilters.map((topicFilter, i): UnsubscribeResult => {

@@ -89,6 +89,11 @@ export interface LinkParams {
   maximumPacketSize: number | undefined;
   /** The broker's Topic Alias Maximum (0: no outgoing aliases). */
   topicAliasMaximum: number;
+  /**
+   * The version the link speaks (negotiation may agree on 4 under options asking for 5).
+   * Absent: the options'.
+   */
+  protocolVersion?: 4 | 5;
 }
 
 export interface InboundResult {

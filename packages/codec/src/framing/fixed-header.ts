@@ -28,3 +28,12 @@ export function checkFirstByte(byte: number, version: ProtocolVersion): CodecErr
   }
   return undefined;
 }
+
+/**
+ * Whether `byte` can begin an MQTT packet of `version` (a known type with the flags the spec
+ * requires). A peer whose first byte cannot is not speaking MQTT at all: an HTTP server's
+ * `HTTP/1.1 400` starts with 0x48, which reads as a PUBACK with reserved flags 0x8.
+ */
+export function isPacketStart(byte: number, version: ProtocolVersion): boolean {
+  return checkFirstByte(byte, version) === undefined;
+}

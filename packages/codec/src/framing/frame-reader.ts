@@ -4,7 +4,7 @@
  * in `validation/`.
  */
 import { MalformedPacketError } from '../model/errors.js';
-import type { UserProperties } from '../model/packets.js';
+import type { ProtocolVersion, UserProperties } from '../model/packets.js';
 import { decodeUtf8 } from '../model/utf8.js';
 
 export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
@@ -112,4 +112,6 @@ export interface FrameInfo {
     properties: Record<string, unknown> | undefined;
     payloadStart: number;
   };
+  /** A CONNACK to be read under this version rather than the decoder's (see `connack`). */
+  connackProtocolVersion?: ProtocolVersion;
 }

@@ -126,6 +126,11 @@ export interface ConnackPacket {
   /** MQTT 5 Connect Reason Code, or the MQTT 3.1.1 Connect Return Code (0-5) under version 4. */
   reasonCode: number;
   properties?: ConnackProperties;
+  /**
+   * Set (to 4) only when an MQTT 5 decoder met a 3.1.1 CONNACK refusing our Protocol Level:
+   * `reasonCode` is then the 3.1.1 return code 1, Unacceptable protocol version [MQTT-3.1.2-2].
+   */
+  protocolVersion?: ProtocolVersion;
 }
 
 export interface PublishPacket {

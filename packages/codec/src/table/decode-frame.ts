@@ -36,8 +36,12 @@ export function frameDecoder(table: PacketTable, side: Side): FrameDecoder {
         v,
         info,
       );
-      const implementation = IMPLEMENTATIONS[route.decodedBy(frame.length - bodyStart, info, v)];
-      return implementation.decode(frame, bodyStart, info, v);
+      const version = info.connackProtocolVersion ?? v;
+      const implementation =
+        IMPLEMENTATIONS[route.decodedBy(frame.length - bodyStart, info, version)];
+      const packet = implementation.decode(frame, bodyStart, info, version);
+      if (version !== v && packet.cmd === 'connack') packet.protocolVersion = version;
+      return packet;
     } catch (e) {
       if (e instanceof CodecError) throw e;
       throw new MalformedPacketError(`${name}: ${String((e as Error)?.message ?? e)}`, {

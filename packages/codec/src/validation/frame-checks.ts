@@ -58,7 +58,18 @@ function connect(r: Reader, _flags: number, _v: ProtocolVersion, info: FrameInfo
   r.done();
 }
 
+/** MQTT 3.1.1 Connect Return Code 0x01: unacceptable protocol level (section 3.2.2.3). */
+const V4_UNACCEPTABLE_PROTOCOL_VERSION = 0x01;
+
 function connack(r: Reader, _flags: number, v: ProtocolVersion, info: FrameInfo): void {
+  if (v === 5 && isV4VersionRefusal(r)) {
+    // A 3.1.1 broker refuses our Protocol Level 5 with its own CONNACK [MQTT-3.1.2-2] (3.1.1),
+    // not with MQTT 5's 0x84 Unsupported Protocol Version: two bytes, no Properties. Read as
+    // MQTT 5 it would be a malformed 0x01; read as what it is, it tells the client to use 3.1.1.
+    info.connackProtocolVersion = 4;
+    r.pos = r.end;
+    return;
+  }
   const flags = r.u8('Connect Acknowledge Flags');
   if (flags & 0xfe) {
     throw new MalformedPacketError('CONNACK reserved flag bits 7-1 are not 0 [MQTT-3.2.2-1]');
@@ -74,6 +85,11 @@ function connack(r: Reader, _flags: number, v: ProtocolVersion, info: FrameInfo)
   }
   if (v === 5) properties(r, 'connack', info);
   r.done();
+}
+
+/** A body of exactly `00 01`: no Session Present, return code 1, no Properties Length. */
+function isV4VersionRefusal(r: Reader): boolean {
+  return r.end === 2 && r.buf[0] === 0 && r.buf[1] === V4_UNACCEPTABLE_PROTOCOL_VERSION;
 }
 
 function publish(r: Reader, flags: number, v: ProtocolVersion, info: FrameInfo): void {
