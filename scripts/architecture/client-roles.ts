@@ -8,7 +8,7 @@ export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
   contracts: ['types', 'options', 'errors', 'client-emitter', 'logger', 'backoff'],
   lifecycle: ['runner', 'effects-executor', 'lifecycle-events', 'connect-event'],
   link: ['link', 'connection', 'abort-latch', 'connect-packet', 'outbox', 'packet-log'],
-  inbound: ['inbound-dispatch', 'inbound-rules'],
+  inbound: ['inbound-dispatch', 'inbound-rules', 'foreign-peer'],
   operations: ['operations', 'arguments', 'abortable', 'offline-queue', 'requests', 'messages'],
   session: [
     'session',
