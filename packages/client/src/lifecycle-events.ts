@@ -5,6 +5,7 @@
 import type { ConnackPacket } from '@mqttkit/codec/client';
 import type { ClientEvent } from '@mqttkit/state';
 import type { ClientEmitter } from './client-emitter.js';
+import { closeLogFields } from './close-log.js';
 import { ConnectError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Deferred } from './session.js';
@@ -37,8 +38,11 @@ export class LifecycleEvents {
     this.#endWaiters.push(resolve);
   }
 
-  /** One `emit` effect. `connack`: the current link's, for the `connect` result's properties. */
-  forward(event: ClientEvent, connack: ConnackPacket | undefined): void {
+  /**
+   * One `emit` effect. `connack`: the current link's, for the `connect` result's properties;
+   * `url`: the last attempt's, without credentials, for the close log.
+   */
+  forward(event: ClientEvent, connack: ConnackPacket | undefined, url?: string): void {
     switch (event.type) {
       case 'state': {
         const change: StateChange =
@@ -69,7 +73,7 @@ export class LifecycleEvents {
         this.#events.emit('offline', event.reason);
         return;
       case 'close':
-        this.#logger.info({ reason: event.reason.type }, 'connection closed');
+        this.#logger.info(closeLogFields(event.reason, url), 'connection closed');
         this.#events.emit('close', event.reason);
         return;
       case 'end':

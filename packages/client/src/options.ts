@@ -10,6 +10,7 @@ import { InvalidOptionError } from './errors.js';
 import { type AbortSignalLike, randomHex, utf8Encode } from './globals.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { InflightStore } from './store.js';
+import { credentialsOf } from './url-credentials.js';
 
 const processHoldingScheduler = createRealScheduler({ keepProcessAlive: true });
 
@@ -251,6 +252,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     if (typeof url !== 'string' || !SCHEMES.test(url)) {
       throw new InvalidOptionError('url', 'an mqtt:, mqtts:, ws: or wss: URL');
     }
+    credentialsOf(url);
   }
   const protocolVersion = options.protocolVersion ?? 5;
   if (protocolVersion !== 4 && protocolVersion !== 5) {
