@@ -1,6 +1,7 @@
 /**
- * Every option name the client knows, per options object. Typed against the option interfaces
- * (`satisfies Record<keyof ...>`), so a new option that is not listed here fails the build.
+ * Every option name the client knows, per options object, as one space-separated list each. The
+ * lists are checked against the option interfaces at compile time: a new option missing from its
+ * list, or a listed name no interface has, fails the build.
  */
 import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import type {
@@ -12,84 +13,43 @@ import type {
   WillOptions,
 } from './options.js';
 
-type Names<T> = Readonly<Record<keyof T, true>>;
+/** The words of a space-separated list, as a union. */
+type Words<S extends string> = S extends `${infer Head} ${infer Rest}` ? Head | Words<Rest> : S;
 
-export const CLIENT_OPTION_NAMES = {
-  url: true,
-  servers: true,
-  protocolVersion: true,
-  clientId: true,
-  clean: true,
-  sessionExpiryInterval: true,
-  keepalive: true,
-  pingTimeout: true,
-  username: true,
-  password: true,
-  will: true,
-  connectTimeout: true,
-  reconnect: true,
-  resubscribe: true,
-  queue: true,
-  maxPacketSize: true,
-  receiveMaximum: true,
-  topicAliasMaximum: true,
-  outgoingTopicAliases: true,
-  properties: true,
-  auth: true,
-  beforeConnect: true,
-  tls: true,
-  ws: true,
-  store: true,
-  logger: true,
-  messageBufferSize: true,
-  ackAfterHandler: true,
-  scheduler: true,
-  random: true,
-} as const satisfies Names<ClientOptions>;
+/** `unknown` when the words of `L` are exactly the keys of `T`, else `never` (the call is refused). */
+type Exactly<T, L extends string> = [Exclude<keyof T, Words<L>>] extends [never]
+  ? [Exclude<Words<L>, keyof T>] extends [never]
+    ? unknown
+    : never
+  : never;
 
-export const RECONNECT_OPTION_NAMES = {
-  initialDelay: true,
-  maxDelay: true,
-  multiplier: true,
-  jitter: true,
-  maxAttempts: true,
-  retryRefusals: true,
-} as const satisfies Names<ReconnectOptions>;
+/** The names of `T`, given as space-separated lists (several, to keep lines short). */
+const optionNames =
+  <T>() =>
+  <const L extends readonly string[]>(...lists: L & Exactly<T, L[number]>): ReadonlySet<string> =>
+    new Set(lists.join(' ').split(' '));
 
-export const QUEUE_OPTION_NAMES = {
-  maxMessages: true,
-  maxBytes: true,
-  overflow: true,
-} as const satisfies Names<QueueOptions>;
+export const CLIENT_OPTION_NAMES = optionNames<ClientOptions>()(
+  'url servers protocolVersion clientId clean sessionExpiryInterval keepalive pingTimeout',
+  'username password will connectTimeout reconnect resubscribe queue maxPacketSize',
+  'receiveMaximum topicAliasMaximum outgoingTopicAliases properties auth beforeConnect',
+  'tls ws store logger messageBufferSize ackAfterHandler scheduler random',
+);
 
-export const WILL_OPTION_NAMES = {
-  topic: true,
-  payload: true,
-  qos: true,
-  retain: true,
-  properties: true,
-} as const satisfies Names<WillOptions>;
+export const RECONNECT_OPTION_NAMES = optionNames<ReconnectOptions>()(
+  'initialDelay maxDelay multiplier jitter maxAttempts retryRefusals',
+);
 
-export const AUTH_OPTION_NAMES = {
-  method: true,
-  data: true,
-  onChallenge: true,
-} as const satisfies Names<AuthOptions>;
+export const QUEUE_OPTION_NAMES = optionNames<QueueOptions>()('maxMessages maxBytes overflow');
 
-export const SERVER_OPTION_NAMES = { url: true } as const satisfies Names<ServerOptions>;
+export const WILL_OPTION_NAMES = optionNames<WillOptions>()('topic payload qos retain properties');
 
-export const TLS_OPTION_NAMES = {
-  ca: true,
-  cert: true,
-  key: true,
-  passphrase: true,
-  servername: true,
-  alpnProtocols: true,
-  insecureSkipVerify: true,
-} as const satisfies Names<TlsOptions>;
+export const AUTH_OPTION_NAMES = optionNames<AuthOptions>()('method data onChallenge');
 
-export const WS_OPTION_NAMES = {
-  path: true,
-  headers: true,
-  protocols: true,
-} as const satisfies Names<WebSocketOptions>;
+export const SERVER_OPTION_NAMES = optionNames<ServerOptions>()('url');
+
+export const TLS_OPTION_NAMES = optionNames<TlsOptions>()(
+  'ca cert key passphrase servername alpnProtocols insecureSkipVerify',
+);
+
+export const WS_OPTION_NAMES = optionNames<WebSocketOptions>()('path headers protocols');

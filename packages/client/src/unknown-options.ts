@@ -18,7 +18,7 @@ import {
 } from './option-names.js';
 import type { ClientOptions } from './options.js';
 
-type Known = Readonly<Record<string, true>>;
+type Known = ReadonlySet<string>;
 
 /** The nested option objects, for a name given at the wrong level (`insecureSkipVerify`). */
 const NESTED: ReadonlyArray<readonly [string, Known]> = [
@@ -55,7 +55,7 @@ function checkNames(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
   for (const [name, given] of Object.entries(value)) {
     // An unknown name set to undefined changes nothing (a spread of a partial config).
-    if (Object.hasOwn(known, name) || given === undefined) continue;
+    if (known.has(name) || given === undefined) continue;
     throw new InvalidOptionError(
       `${prefix}${name}`,
       `a known option name (${hint(prefix, name, known, mqttjs)})`,
@@ -71,15 +71,15 @@ function hint(
 ): string {
   const mqttjsHint = mqttjs && Object.hasOwn(mqttjs, name) ? mqttjs[name] : undefined;
   if (mqttjsHint !== undefined) return `MQTT.js's ${name} ${mqttjsHint}`;
-  const nearest = nearestName(name, Object.keys(known));
+  const nearest = nearestName(name, [...known]);
   if (nearest !== undefined) return `did you mean ${prefix}${nearest}?`;
   if (prefix === '') {
     for (const [parent, names] of NESTED) {
-      const nested = nearestName(name, Object.keys(names));
+      const nested = nearestName(name, [...names]);
       if (nested !== undefined) return `did you mean ${parent}: { ${nested} }?`;
     }
   }
-  return `known: ${Object.keys(known).join(', ')}`;
+  return `known: ${[...known].join(', ')}`;
 }
 
 /** The known name closest to `name` (case ignored), when close enough to be a typo of it. */
