@@ -4,6 +4,8 @@
 // Also the close log a newcomer reads: the URL without credentials, the error code and message,
 // the reason code, and never the password, checked on the output of a real pino logger.
 import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { hasMosquitto, type MosquittoHandle, startMosquitto } from '@mqttkit/testkit';
 import { pino } from 'pino';
@@ -193,5 +195,33 @@ describe('the close log of a failed connect', () => {
     const output = lines.join('\n');
     expect(output).not.toContain(PASSWORD);
     expect(output).not.toContain(enc(PASSWORD));
+  });
+});
+
+// A guard rather than a change: the transport already builds its WebSocket target from host, port
+// and path; the client now also hands it the URL without user info.
+describe('the transport never gets the credentials', () => {
+  it('a ws: URL with user info upgrades without an Authorization header or the user info', async () => {
+    const seen: Array<{ url: string | undefined; headers: IncomingHttpHeaders }> = [];
+    const server = createServer();
+    server.on('upgrade', (request, socket) => {
+      seen.push({ url: request.url, headers: request.headers });
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const c = createClient({
+        url: `ws://${USER}:${enc(PASSWORD)}@127.0.0.1:${port}/mqtt`,
+        reconnect: false,
+      });
+      await c.connect().catch(() => undefined);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.url).toBe('/mqtt');
+      expect(seen[0]?.headers.authorization).toBeUndefined();
+      expect(JSON.stringify(seen)).not.toContain(USER);
+    } finally {
+      server.close();
+    }
   });
 });
