@@ -70,7 +70,7 @@ function hint(
   mqttjs: Readonly<Record<string, string>> | undefined,
 ): string {
   const mqttjsHint = mqttjs && Object.hasOwn(mqttjs, name) ? mqttjs[name] : undefined;
-  if (mqttjsHint !== undefined) return `MQTT.js's ${name} ${mqttjsHint}`;
+  if (mqttjsHint !== undefined) return `MQTT.js's ${name} is ${mqttjsHint}`;
   const nearest = nearestName(name, [...known]);
   if (nearest !== undefined) return `did you mean ${prefix}${nearest}?`;
   if (prefix === '') {
