@@ -5,10 +5,29 @@
  */
 export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
   facade: ['index', 'client'],
-  contracts: ['types', 'options', 'errors', 'client-emitter', 'logger', 'backoff'],
-  lifecycle: ['runner', 'effects-executor', 'lifecycle-events', 'connect-event'],
-  link: ['link', 'connection', 'abort-latch', 'connect-packet', 'outbox', 'packet-log'],
-  inbound: ['inbound-dispatch', 'inbound-rules', 'foreign-peer'],
+  contracts: [
+    'types',
+    'options',
+    'option-names',
+    'unknown-options',
+    'mqttjs-option-names',
+    'url-credentials',
+    'errors',
+    'client-emitter',
+    'logger',
+    'backoff',
+  ],
+  lifecycle: ['runner', 'effects-executor', 'lifecycle-events', 'close-log', 'connect-event'],
+  link: [
+    'link',
+    'connection',
+    'abort-latch',
+    'connect-packet',
+    'foreign-peer',
+    'outbox',
+    'packet-log',
+  ],
+  inbound: ['inbound-dispatch', 'inbound-rules'],
   operations: ['operations', 'arguments', 'abortable', 'offline-queue', 'requests', 'messages'],
   session: [
     'session',

@@ -7,6 +7,7 @@ import { type ConnackPacket, type ConnectPacket, encode } from '@mqttkit/codec/c
 import { BeforeConnectError, InvalidOptionError } from './errors.js';
 import { type AbortSignalLike, utf8Encode } from './globals.js';
 import { type ConnectOverrides, checkType, type ResolvedOptions } from './options.js';
+import { credentialsOf, type UrlCredentials } from './url-credentials.js';
 
 export class ConnectPackets {
   readonly #opts: ResolvedOptions;
@@ -19,18 +20,24 @@ export class ConnectPackets {
     try {
       // Will, properties, credentials: a CONNECT that cannot be encoded is an option error now,
       // not a connect timeout later.
-      encode(this.build(undefined), { protocolVersion: opts.protocolVersion });
+      const first = opts.servers[0] as string;
+      encode(this.build(undefined, credentialsOf(first)), {
+        protocolVersion: opts.protocolVersion,
+      });
     } catch (error) {
       throw new InvalidOptionError('options', 'an encodable CONNECT', { cause: error });
     }
   }
 
   /**
-   * The CONNECT of an attempt: the options, with what `beforeConnect` returned for it. Under
+   * The CONNECT of an attempt: the options, with what `beforeConnect` returned for it. Each of
+   * user name and password comes from the hook's answer, else the options, else the attempt's URL
+   * (`fromUrl`), as MQTT.js takes them from the URL when the options have none. Under
    * `protocolVersion` 4 (a link negotiated down to 3.1.1) without the MQTT 5 properties.
    */
   build(
     over: ConnectOverrides | undefined,
+    fromUrl?: UrlCredentials,
     protocolVersion = this.#opts.protocolVersion,
   ): ConnectPacket {
     const o = this.#opts;
@@ -40,12 +47,14 @@ export class ConnectPackets {
       clean: o.clean,
       keepalive: o.keepaliveSeconds,
     };
-    const username = over?.username ?? o.username;
+    const username = over?.username ?? o.username ?? fromUrl?.username;
     if (username !== undefined) packet.username = username;
     const password =
       typeof over?.password === 'string'
         ? utf8Encode(over.password)
-        : (over?.password ?? o.password);
+        : (over?.password ??
+          o.password ??
+          (fromUrl?.password === undefined ? undefined : utf8Encode(fromUrl.password)));
     if (password !== undefined) packet.password = password;
     if (o.will) {
       packet.will = {
@@ -85,6 +94,7 @@ export class ConnectPackets {
     serverIndex: number,
     signal: AbortSignalLike,
   ): Promise<ConnectOverrides | undefined> {
+    const url = this.#opts.servers[serverIndex] as string;
     const hook = this.#opts.beforeConnect;
     if (!hook) return undefined;
     try {
@@ -94,7 +104,8 @@ export class ConnectPackets {
         checkOverrides(overrides, protocolVersion);
         // What the options allow may not hold with the overrides (a password without a username
         // under 3.1.1): found here, it is the hook's error, not a stuck attempt.
-        encode(this.build(overrides), { protocolVersion });
+        const fromUrl = credentialsOf(overrides.url ?? url);
+        encode(this.build(overrides, fromUrl), { protocolVersion });
       }
       return overrides;
     } catch (error) {

@@ -40,6 +40,8 @@ export class EffectsExecutor implements LinkHost {
   readonly #lifecycle: LifecycleEvents;
   /** The link the machine's transport effects are about: at most one at a time. */
   #link: Link | undefined;
+  /** The last link opened, kept after its close: the close log names its URL. */
+  #lastLink: Link | undefined;
 
   constructor(parts: ExecutorParts) {
     this.runner = parts.runner;
@@ -88,7 +90,12 @@ export class EffectsExecutor implements LinkHost {
         this.#operations.rejectPending(effect.reason);
         return;
       case 'emit':
-        this.#lifecycle.forward(effect.event, this.#link?.connack, this.#link?.protocolVersion);
+        this.#lifecycle.forward(
+          effect.event,
+          this.#link?.connack,
+          this.#link?.protocolVersion,
+          this.#lastLink?.url,
+        );
         return;
     }
   }
@@ -125,6 +132,7 @@ export class EffectsExecutor implements LinkHost {
       ws: opts.ws,
     });
     this.#link = link;
+    this.#lastLink = link;
     this.outbox.attach(link.connection);
     opts.logger.debug({ serverIndex }, 'opening transport');
     link.open(attempt, serverIndex, opts.beforeConnect !== undefined);

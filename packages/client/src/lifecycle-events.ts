@@ -5,6 +5,7 @@
 import type { ConnackPacket } from '@mqttkit/codec/client';
 import type { ClientEvent } from '@mqttkit/state';
 import type { ClientEmitter } from './client-emitter.js';
+import { closeLogFields } from './close-log.js';
 import { ConnectError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Deferred } from './session.js';
@@ -39,12 +40,13 @@ export class LifecycleEvents {
 
   /**
    * One `emit` effect. `connack` and `protocolVersion`: the current link's, for the `connect`
-   * result.
+   * result; `url`: the last attempt's, without credentials, for the close log.
    */
   forward(
     event: ClientEvent,
     connack: ConnackPacket | undefined,
     protocolVersion: 4 | 5 = 5,
+    url?: string,
   ): void {
     switch (event.type) {
       case 'state': {
@@ -77,7 +79,7 @@ export class LifecycleEvents {
         this.#events.emit('offline', event.reason);
         return;
       case 'close':
-        this.#logger.info({ reason: event.reason.type }, 'connection closed');
+        this.#logger.info(closeLogFields(event.reason, url), 'connection closed');
         this.#events.emit('close', event.reason);
         return;
       case 'end':

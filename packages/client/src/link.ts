@@ -15,6 +15,7 @@ import type { InboundDispatch } from './inbound-dispatch.js';
 import type { ConnectOverrides } from './options.js';
 import type { Outbox } from './outbox.js';
 import type { Runner } from './runner.js';
+import { credentialsOf, withoutCredentials } from './url-credentials.js';
 
 /** What a link reports to: the parts of the client that outlive it. */
 export interface LinkHost {
@@ -42,11 +43,20 @@ export class Link implements ConnectionHandlers {
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
   #heldAcks: HeldAck[] | undefined;
   readonly #host: LinkHost;
+  /** The URL of this link's attempt, user info included (`options.url` or the hook's). */
+  #url: string;
 
+  /** `options.url` may carry credentials: they go into CONNECT, never to the transport. */
   constructor(host: LinkHost, options: ConnectionOptions) {
     this.#host = host;
     this.protocolVersion = options.protocolVersion;
-    this.connection = new Connection(options, this);
+    this.#url = options.url;
+    this.connection = new Connection({ ...options, url: withoutCredentials(options.url) }, this);
+  }
+
+  /** The URL of this link's attempt without its credentials: for logs. */
+  get url(): string {
+    return withoutCredentials(this.#url);
   }
 
   /** Opens the connection, after the `beforeConnect` hook when there is one. */
@@ -60,13 +70,19 @@ export class Link implements ConnectionHandlers {
     this.connection.open(async (signal) => {
       const overrides = await this.#host.connectPackets.prepare(attempt, serverIndex, signal);
       this.#overrides = overrides;
-      return overrides?.url;
+      if (overrides?.url === undefined) return undefined;
+      this.#url = overrides.url;
+      return withoutCredentials(overrides.url);
     });
   }
 
   /** This link's CONNECT. */
   connectPacket(): ConnectPacket {
-    return this.#host.connectPackets.build(this.#overrides, this.protocolVersion);
+    return this.#host.connectPackets.build(
+      this.#overrides,
+      credentialsOf(this.#url),
+      this.protocolVersion,
+    );
   }
 
   /** Whether the link can still write: acks and answers of a closed link are never sent. */

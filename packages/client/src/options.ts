@@ -10,6 +10,8 @@ import { InvalidOptionError } from './errors.js';
 import { type AbortSignalLike, randomHex, utf8Encode } from './globals.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { InflightStore } from './store.js';
+import { checkOptionNames } from './unknown-options.js';
+import { credentialsOf } from './url-credentials.js';
 
 const processHoldingScheduler = createRealScheduler({ keepProcessAlive: true });
 
@@ -240,6 +242,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'an object');
   }
+  checkOptionNames(options);
   let listed: string[] = [];
   if (options.servers !== undefined) {
     if (!Array.isArray(options.servers) || options.servers.length === 0) {
@@ -256,6 +259,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     if (typeof url !== 'string' || !SCHEMES.test(url)) {
       throw new InvalidOptionError('url', 'an mqtt:, mqtts:, ws: or wss: URL');
     }
+    credentialsOf(url);
   }
   const protocolVersion = options.protocolVersion ?? 5;
   if (protocolVersion !== 4 && protocolVersion !== 5) {
