@@ -21,7 +21,7 @@ describe('code blocks of the READMEs and docs/', () => {
     expect(typecheckBlocks(checked)).toEqual([]);
   }, 120_000);
 
-  it('run the main examples: the quick one of the README and the client README's', () => {
+  it("run the main examples: the README's and the client README's", () => {
     const files = new Set(running.map((block) => block.file));
     expect(files).toContain('README.md');
     expect(files).toContain('packages/client/README.md');
