@@ -1,9 +1,10 @@
 /**
  * The folder where the examples are written as modules, with a tsconfig that resolves
  * `@mqttkit/*` to the packages' sources (the paths of tsconfig.base.json), so neither the
- * typecheck nor a run needs a build. The folder is ignored by git.
+ * typecheck nor a run needs a build, and `mqtt` to the MQTT.js the benchmarks compare against
+ * (the migration guide shows both). The folder is ignored by git.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CodeBlock } from './blocks.js';
@@ -39,15 +40,17 @@ export const examplesTsconfig = join(examplesDir, 'tsconfig.json');
 /** Empties the folder and writes the tsconfig and one module per block; returns their paths. */
 export function writeExamples(blocks: readonly CodeBlock[]): string[] {
   rmSync(examplesDir, { recursive: true, force: true });
-  mkdirSync(examplesDir, { recursive: true });
-  writeFileSync(examplesTsconfig, `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   return blocks.map((block) => writeExample(moduleName(block), moduleSource(block.code)));
 }
 
+const mqttjs = join(repositoryRoot, 'bench', 'node_modules', 'mqtt');
+const mqttjsLink = join(examplesDir, 'node_modules', 'mqtt');
+
 /** Writes one module into the folder (created with its tsconfig when missing). */
 export function writeExample(name: string, source: string): string {
-  mkdirSync(examplesDir, { recursive: true });
+  mkdirSync(join(examplesDir, 'node_modules'), { recursive: true });
   writeFileSync(examplesTsconfig, `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+  if (!existsSync(mqttjsLink)) symlinkSync(mqttjs, mqttjsLink, 'dir');
   const path = join(examplesDir, name);
   writeFileSync(path, source);
   return path;

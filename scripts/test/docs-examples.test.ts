@@ -21,10 +21,11 @@ describe('code blocks of the READMEs and docs/', () => {
     expect(typecheckBlocks(checked)).toEqual([]);
   }, 120_000);
 
-  it("run the main examples: the README's and the client README's", () => {
+  it("run the main examples: the README's, the client README's, the migration guide's", () => {
     const files = new Set(running.map((block) => block.file));
     expect(files).toContain('README.md');
     expect(files).toContain('packages/client/README.md');
+    expect(files).toContain('docs/migrating-from-mqttjs.md');
   });
 
   it('reads the markers before a block', () => {
