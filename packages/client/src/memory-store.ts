@@ -20,6 +20,7 @@ function check(packetId: number, entry: InflightEntry): void {
   }
 }
 
+/** The default in-flight store: in memory, lost with the process. */
 export function createMemoryStore(): InflightStore {
   return new MapStore();
 }

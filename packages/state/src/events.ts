@@ -92,6 +92,7 @@ export interface ReconnectTimerEvent {
   readonly type: 'reconnectTimer';
 }
 
+/** An input of the state machine: a call of the application or something the host observed. */
 export type Event =
   | ConnectEvent
   | ReconnectNowEvent
@@ -107,10 +108,13 @@ export type Event =
   | ConnectTimeoutEvent
   | ReconnectTimerEvent;
 
+/** The `type` of an event. */
 export type EventType = Event['type'];
 
+/** The event of a given type. */
 export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
 
+/** Every `EventType`. */
 export const EVENT_TYPES: readonly EventType[] = [
   'connect',
   'reconnectNow',

@@ -22,6 +22,7 @@ import type {
   State,
 } from './states.js';
 
+/** What one rule of the transition table returns. */
 export type Step =
   | {
       readonly status: 'applied';
