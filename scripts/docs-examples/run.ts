@@ -7,10 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { CodeBlock } from './blocks.js';
 import { examplesTsconfig, moduleName, moduleSource, writeExample } from './workspace.js';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+// tsx as a loader of this one process (its CLI would start a second one, which a kill on timeout
+// would leave running).
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const BROKER_URL = /(['"`])(?:mqtts?|tcp):\/\/[^'"`\s]*\1/g;
 
 /** The block's code with every broker URL replaced by `brokerUrl`. */
@@ -35,8 +38,9 @@ export async function runBlock(
     `run_${moduleName(block)}`,
     moduleSource(pointAtBroker(block.code, brokerUrl)),
   );
-  const child = spawn(process.execPath, [tsxCli, '--tsconfig', examplesTsconfig, path], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, path], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TSX_TSCONFIG_PATH: examplesTsconfig },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
