@@ -13,6 +13,10 @@ import { InvalidBackoffError } from './errors.js';
 // Re-exported for the modules that import it from here; the class lives with the other errors.
 export { InvalidBackoffError };
 
+/**
+ * Reconnect delays: exponential growth from `initialDelayMs` to `maxDelayMs`, with optional full
+ * jitter.
+ */
 export interface BackoffPolicy {
   /** Ceiling of the first attempt, in ms. */
   initialDelayMs: number;

@@ -47,6 +47,10 @@ import type {
   UnsubscribeResultWithInfo,
 } from './types.js';
 
+/**
+ * An MQTT 3.1.1 / 5.0 client: one connection state machine, typed close reasons, reconnect, offline
+ * queue. Made by `createClient`.
+ */
 export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #opts: ResolvedOptions;
   readonly #runner: Runner;
@@ -228,6 +232,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     this.#runner.dispatch(connectEvent('reconnectNow', this.#opts));
   }
 
+  /** Counters of this client: reconnects, pings, round trip, in flight and queued operations. */
   stats(): ClientStats {
     const k = this.#keepalive.stats();
     return {

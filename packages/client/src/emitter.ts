@@ -23,6 +23,7 @@ export class TypedEmitter<Events extends object> {
     this.#onListenerError?.(event, error);
   }
 
+  /** Adds `listener` for `event`. */
   on<E extends keyof Events>(event: E, listener: NoInfer<Events[E]>): this {
     this.#listeners ??= new Map();
     const list = this.#listeners.get(event) ?? [];
@@ -31,6 +32,7 @@ export class TypedEmitter<Events extends object> {
     return this;
   }
 
+  /** Adds `listener` for the next `event` only. */
   once<E extends keyof Events>(event: E, listener: NoInfer<Events[E]>): this {
     const wrapper = ((...args: ArgsOf<Events[E]>) => {
       this.off(event, wrapper);
@@ -39,6 +41,7 @@ export class TypedEmitter<Events extends object> {
     return this.on(event, wrapper);
   }
 
+  /** Removes `listener` from `event`. */
   off<E extends keyof Events>(event: E, listener: NoInfer<Events[E]>): this {
     const list = this.#listeners?.get(event);
     if (!list) return this;
@@ -48,6 +51,7 @@ export class TypedEmitter<Events extends object> {
     return this;
   }
 
+  /** How many listeners `event` has. */
   listenerCount(event: keyof Events): number {
     return this.#listeners?.get(event)?.length ?? 0;
   }

@@ -8,6 +8,7 @@
 import { type CloseReason, isVersionRefusal } from '@mqttkit/state';
 import type { BackoffPolicy } from './backoff.js';
 
+/** The `code` of every error the client throws or rejects with. */
 export type ClientErrorCode =
   | 'MQTTKIT_ERR_INVALID_OPTION'
   | 'MQTTKIT_ERR_INVALID_ARGUMENT'
@@ -20,6 +21,7 @@ export type ClientErrorCode =
   | 'MQTTKIT_ERR_LISTENER_THREW'
   | 'MQTTKIT_ERR_BEFORE_CONNECT';
 
+/** Base class of the client's errors; `code` tells which one. */
 export class MqttClientError extends Error {
   readonly code: ClientErrorCode;
 

@@ -23,6 +23,8 @@ export const randomHex = (random: () => number, digits: number): string => {
 export interface AbortSignalLike {
   readonly aborted: boolean;
   readonly reason?: unknown;
+  /** Calls `listener` when the signal aborts. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Removes a listener added by `addEventListener`. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }

@@ -8,12 +8,14 @@ export type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 /** The levels the client logs at. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
+/** A pino-shaped logger: the client never gives it payloads, passwords or authentication data. */
 export interface Logger {
   trace: LogFn;
   debug: LogFn;
   info: LogFn;
   warn: LogFn;
   error: LogFn;
+  /** A logger whose lines carry `bindings`, when the logger supports it. */
   child?: (bindings: Record<string, unknown>) => Logger;
   /**
    * Whether `level` logs anywhere (pino's `isLevelEnabled`). When present the client asks it

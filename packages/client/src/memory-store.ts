@@ -20,6 +20,7 @@ function check(packetId: number, entry: InflightEntry): void {
   }
 }
 
+/** The default in-flight store: in memory, gone when the program exits. */
 export function createMemoryStore(): InflightStore {
   return new MapStore();
 }

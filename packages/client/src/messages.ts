@@ -9,6 +9,7 @@ import type { CloseReason } from '@mqttkit/state';
 import type { Logger } from './logger.js';
 import type { Message } from './types.js';
 
+/** Options of `client.messages()`. */
 export interface MessagesOptions {
   /** Messages buffered at most; default the client's `messageBufferSize` (1000). */
   bufferSize?: number;

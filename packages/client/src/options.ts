@@ -15,6 +15,7 @@ import { credentialsOf } from './url-credentials.js';
 
 const processHoldingScheduler = createRealScheduler({ keepProcessAlive: true });
 
+/** Automatic reconnect: the backoff between attempts and when to give up. */
 export interface ReconnectOptions {
   /** Delay before the first retry, ms. Default from `DEFAULT_BACKOFF`. */
   initialDelay?: number;
@@ -34,6 +35,7 @@ export interface ReconnectOptions {
   retryRefusals?: boolean;
 }
 
+/** The offline queue: operations made while a connection is on its way. */
 export interface QueueOptions {
   /** Operations kept while offline. Default 1000. */
   maxMessages?: number;
@@ -43,6 +45,7 @@ export interface QueueOptions {
   overflow?: 'reject-new' | 'drop-oldest';
 }
 
+/** The Will message the broker publishes when the connection ends without DISCONNECT. */
 export interface WillOptions {
   topic: string;
   payload: string | Uint8Array;
@@ -98,10 +101,12 @@ export type BeforeConnect = (
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no return statement is allowed.
 type BeforeConnectResult = ConnectOverrides | undefined | void;
 
+/** One broker of `servers`. */
 export interface ServerOptions {
   url: string;
 }
 
+/** Options of `createClient`; every one is optional except `url` or `servers`. */
 export interface ClientOptions {
   /** Broker URL: `mqtt:`, `mqtts:`, `ws:`, `wss:`. Either `url` or `servers`. */
   url?: string;

@@ -17,12 +17,20 @@
  */
 import type { PublishPacket } from '@mqttkit/codec';
 
+/**
+ * One QoS 1/2 flow kept in an `InflightStore`: the PUBLISH sent, or its PUBREL, or an incoming QoS
+ * 2 id.
+ */
 export type InflightEntry =
   /** A QoS 1/2 PUBLISH (with its `packetId`) awaiting PUBACK or PUBREC. */
   | { kind: 'publish'; packet: PublishPacket }
   /** A QoS 2 flow past PUBREC: our PUBREL awaits PUBCOMP. */
   | { kind: 'pubrel'; packetId: number };
 
+/**
+ * Where the client keeps unfinished QoS 1/2 flows, so they survive a reconnect (and, if persistent,
+ * a restart).
+ */
 export interface InflightStore {
   /**
    * Inserts or replaces the entry for `packetId`. Replacing keeps the entry's place, so a QoS 2

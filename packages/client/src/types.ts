@@ -36,25 +36,36 @@ export interface ConnectResult {
   properties?: ConnackProperties;
 }
 
+/** Payload of the `state` event. */
 export interface StateChange {
   from: StateType;
   to: StateType;
   reason?: CloseReason;
 }
 
+/** The client's events and their listeners. */
 export interface MqttClientEvents {
+  /** A CONNACK accepted the connection. */
   connect: (result: ConnectResult) => void;
   /** May return a promise: with `ackAfterHandler`, the ack waits for it to settle. */
   message: (message: Message) => unknown;
+  /** Every change of the connection state. */
   state: (change: StateChange) => void;
+  /** The client left `connected`. */
   offline: (reason: CloseReason) => void;
+  /** A transport closed (a connection or a failed attempt), with the reason. */
   close: (reason: CloseReason) => void;
+  /** The client stopped (entered `closed`). */
   end: (reason: CloseReason) => void;
+  /** A listener threw (`ListenerError`). */
   error: (error: unknown) => void;
+  /** A packet was sent (for tracing; CONNECT without password or authentication data). */
   packetsend: (packet: Packet) => void;
+  /** A packet arrived (for tracing). */
   packetreceive: (packet: Packet) => void;
 }
 
+/** Options of `client.publish()`. */
 export interface PublishOptions {
   qos?: QoS;
   retain?: boolean;
@@ -62,6 +73,7 @@ export interface PublishOptions {
   signal?: AbortSignalLike;
 }
 
+/** One filter of `client.subscribe()`, with its MQTT 5 subscription options. */
 export type SubscriptionRequest = {
   topicFilter: string;
   qos?: QoS;
@@ -70,6 +82,7 @@ export type SubscriptionRequest = {
   retainHandling?: 0 | 1 | 2;
 };
 
+/** Options of `client.subscribe()`. */
 export interface SubscribeOptions {
   /** Default QoS for filters given as strings. Default 0. */
   qos?: QoS;
@@ -77,11 +90,13 @@ export interface SubscribeOptions {
   signal?: AbortSignalLike;
 }
 
+/** Options of `client.unsubscribe()`. */
 export interface UnsubscribeOptions {
   properties?: UnsubscribeProperties;
   signal?: AbortSignalLike;
 }
 
+/** Options of `client.end()`. */
 export interface EndOptions {
   /** Destroy the link without DISCONNECT (the broker publishes the Will). */
   force?: boolean;
@@ -91,6 +106,7 @@ export interface EndOptions {
   signal?: AbortSignalLike;
 }
 
+/** Options of `client.request()` (MQTT 5 request/response). */
 export interface RequestOptions {
   qos?: QoS;
   /** Where the reply should go. Default: a per-client topic the client subscribes to once. */
@@ -101,6 +117,7 @@ export interface RequestOptions {
   signal?: AbortSignalLike;
 }
 
+/** What `client.stats()` returns. */
 export interface ClientStats {
   /** Connections accepted by a retry of the automatic reconnect path (attempt > 0). */
   reconnects: number;
@@ -113,5 +130,7 @@ export interface ClientStats {
   queued: number;
 }
 
+/** A SUBACK result with the MQTT 5 extras. */
 export type SubscribeResultWithInfo = SubscribeResult & AckInfo;
+/** An UNSUBACK result with the MQTT 5 extras. */
 export type UnsubscribeResultWithInfo = UnsubscribeResult & AckInfo;

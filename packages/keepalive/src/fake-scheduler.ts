@@ -20,11 +20,13 @@ export interface FakeScheduler extends Scheduler {
   pending(): number;
 }
 
+/** Options of `createFakeScheduler`. */
 export interface FakeSchedulerOptions {
   /** Initial value of `now()`. Default 0. */
   now?: number;
 }
 
+/** A scheduler whose clock moves only when told to: for tests. */
 export function createFakeScheduler(options: FakeSchedulerOptions = {}): FakeScheduler {
   const heap = new TimerHeap();
   let now = options.now ?? 0;

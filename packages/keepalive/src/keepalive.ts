@@ -19,6 +19,7 @@ export interface PingTimeoutReason {
   silentMs: number;
 }
 
+/** Options of `createKeepalive`. */
 export interface KeepaliveOptions {
   /** Keep Alive in milliseconds (the CONNECT value x 1000). 0 disables pings and detection. */
   keepaliveMs: number;
@@ -32,8 +33,10 @@ export interface KeepaliveOptions {
   onDead: (reason: DeadReason) => void;
 }
 
+/** `running` between `start()` and `stop()`; `dead` once `onDead` was called. */
 export type KeepaliveState = 'stopped' | 'running' | 'dead';
 
+/** What `keepalive.stats()` returns. */
 export interface KeepaliveStats {
   state: KeepaliveState;
   keepaliveMs: number;
@@ -57,6 +60,7 @@ export interface KeepaliveStats {
   lateWakeups: number;
 }
 
+/** A keepalive engine for one connection, made by `createKeepalive`. */
 export interface Keepalive {
   /** Begin keeping the link alive (call once the CONNACK arrived). No-op while running. */
   start(): void;
@@ -70,6 +74,7 @@ export interface Keepalive {
   pingAnswered(): void;
   /** Replace the keepalive, e.g. with the MQTT 5 Server Keep Alive from CONNACK. 0 disables. */
   setKeepalive(keepaliveMs: number): void;
+  /** Counters and timestamps of the engine. */
   stats(): KeepaliveStats;
 }
 

@@ -4,7 +4,9 @@
  * possible", never synchronously), and returns a function that cancels the call.
  */
 export interface Scheduler {
+  /** The current time in ms, monotonic. */
   now(): number;
+  /** Runs `fn` at `timeMs` (on the `now()` clock); returns a function that cancels it. */
   at(timeMs: number, fn: () => void): () => void;
 }
 
@@ -14,7 +16,9 @@ export interface Scheduler {
  * object. A handle with an `unref()` method (Node's) is `unref`'d unless `keepProcessAlive`.
  */
 export interface TimerSource {
+  /** Runs `fn` after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer made by `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 
@@ -45,6 +49,7 @@ const monotonicNow: () => number = performanceClock
   ? () => performanceClock.now()
   : () => Date.now();
 
+/** Options of `createRealScheduler`. */
 export interface RealSchedulerOptions {
   /**
    * Whether a pending call keeps a Node process running. Default false (`unref`): a keepalive

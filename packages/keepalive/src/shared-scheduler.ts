@@ -1,6 +1,7 @@
 import { realScheduler, type Scheduler } from './scheduler.js';
 import { type TimerEntry, TimerHeap } from './timer-heap.js';
 
+/** Options of `createSharedScheduler`. */
 export interface SharedSchedulerOptions {
   /** The scheduler that owns the one underlying timer. Default: `realScheduler`. */
   base?: Scheduler;
@@ -12,6 +13,7 @@ export interface SharedSchedulerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** What `sharedScheduler.stats()` returns. */
 export interface SharedSchedulerStats {
   /** Calls waiting in the heap. */
   pending: number;
@@ -21,6 +23,7 @@ export interface SharedSchedulerStats {
 
 /** A `Scheduler` that multiplexes any number of pending calls onto one timer of its base. */
 export interface SharedScheduler extends Scheduler {
+  /** How many calls wait and how many timers are held on the base scheduler. */
   stats(): SharedSchedulerStats;
 }
 

@@ -10,6 +10,7 @@
  */
 export type ProtocolViolationCode = 0x81 | 0x82 | 0x93 | 0x94 | 0x95;
 
+/** Reason codes a `protocol-violation` close may carry. */
 export const PROTOCOL_VIOLATION_CODES: readonly ProtocolViolationCode[] = [
   0x81, 0x82, 0x93, 0x94, 0x95,
 ];
@@ -79,8 +80,10 @@ export type CloseCause =
 /** A close cause plus the machine's decision: `willReconnect` is true when it reconnects by itself. */
 export type CloseReason = CloseCause & { readonly willReconnect: boolean };
 
+/** The `type` of a close reason. */
 export type CloseReasonType = CloseCause['type'];
 
+/** Every `CloseReasonType`. */
 export const CLOSE_REASON_TYPES: readonly CloseReasonType[] = [
   'local-end',
   'aborted',

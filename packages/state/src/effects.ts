@@ -28,6 +28,7 @@ export type ClientEvent =
   /** The machine stopped (entered `closed`); nothing more happens until `connect`. */
   | { readonly type: 'end'; readonly reason: CloseReason };
 
+/** What the host must do after a transition, in order. */
 export type Effect =
   /** Open a transport to server `serverIndex`. Exactly one `transportClosed` must follow, always. */
   | { readonly type: 'openTransport'; readonly serverIndex: number; readonly attempt: number }
@@ -63,4 +64,5 @@ export type Effect =
   /** Tell the user. */
   | { readonly type: 'emit'; readonly event: ClientEvent };
 
+/** The `type` of an effect. */
 export type EffectType = Effect['type'];

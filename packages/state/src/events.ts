@@ -97,6 +97,7 @@ export interface ReconnectTimerEvent {
   readonly type: 'reconnectTimer';
 }
 
+/** An input of the state machine: a call of the application or something the host observed. */
 export type Event =
   | ConnectEvent
   | ReconnectNowEvent
@@ -112,10 +113,13 @@ export type Event =
   | ConnectTimeoutEvent
   | ReconnectTimerEvent;
 
+/** The `type` of an event. */
 export type EventType = Event['type'];
 
+/** The event of a given type. */
 export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
 
+/** Every `EventType`. */
 export const EVENT_TYPES: readonly EventType[] = [
   'connect',
   'reconnectNow',

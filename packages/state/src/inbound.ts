@@ -5,6 +5,7 @@
  */
 import type { State } from './states.js';
 
+/** What a received packet may do in a state: `inbound()`'s answer. */
 export type InboundDecision =
   /**
    * The transport is open and CONNECT was sent: only the packets that may precede CONNACK are

@@ -4,6 +4,7 @@
  */
 import type { State } from './states.js';
 
+/** What an operation of the application does in a state: `outbound()`'s answer. */
 export type OutboundDecision =
   /** Connected: write it. */
   | { readonly action: 'send' }
@@ -12,6 +13,7 @@ export type OutboundDecision =
   /** No connection will come without a `connect()`. */
   | { readonly action: 'reject'; readonly why: 'idle' | 'disconnecting' | 'closed' };
 
+/** Whether an operation is sent now, queued, or rejected in `state`. */
 export function outbound(state: State): OutboundDecision {
   switch (state.type) {
     case 'connected':

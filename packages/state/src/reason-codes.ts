@@ -10,6 +10,7 @@ import {
   DISCONNECT_V5_PERMANENT,
 } from './reconnect.js';
 
+/** A reason code, its name and whether a close it causes reconnects. */
 export interface ReasonCodeRule {
   readonly code: number;
   readonly name: string;

@@ -76,6 +76,7 @@ export interface ClosedState {
   readonly reason: CloseReason;
 }
 
+/** The connection state: one value, told apart by `type`. */
 export type State =
   | IdleState
   | ConnectingState
@@ -85,10 +86,13 @@ export type State =
   | ReconnectWaitState
   | ClosedState;
 
+/** The `type` of a state. */
 export type StateType = State['type'];
 
+/** The state of a given type. */
 export type StateOf<T extends StateType> = Extract<State, { type: T }>;
 
+/** Every `StateType`. */
 export const STATE_TYPES: readonly StateType[] = [
   'idle',
   'connecting',

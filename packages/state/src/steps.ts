@@ -23,6 +23,7 @@ import type {
 } from './states.js';
 import { linkVersion } from './version.js';
 
+/** What one rule of the transition table returns. */
 export type Step =
   | {
       readonly status: 'applied';

@@ -9,6 +9,7 @@ import { STATE_TYPES, type StateOf, type StateType } from './states.js';
 import type { Step } from './steps.js';
 import { RULES } from './table.js';
 
+/** One rule of the transition table: what an event does in a state. */
 export type Rule<S extends StateType, E extends EventType> =
   | { readonly kind: 'ignore'; readonly why: string }
   | { readonly kind: 'reject'; readonly why: string }
@@ -18,9 +19,11 @@ export type Rule<S extends StateType, E extends EventType> =
       readonly to: readonly StateType[];
       /** One line for the README. */
       readonly note: string;
+      /** Computes the step. */
       readonly run: (state: StateOf<S>, event: EventOf<E>) => Step;
     };
 
+/** The type of `TRANSITION_TABLE`. */
 export type TransitionTable = {
   readonly [S in StateType]: { readonly [E in EventType]: Rule<S, E> };
 };
@@ -113,4 +116,5 @@ function documented(): TransitionTable {
   return table as unknown as TransitionTable;
 }
 
+/** The rules `transition()` runs, per state and event. */
 export const TRANSITION_TABLE: TransitionTable = /* @__PURE__ */ documented();

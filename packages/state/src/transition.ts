@@ -12,6 +12,7 @@ import { STATE_TYPES, type State, type StateType } from './states.js';
 import type { Step } from './steps.js';
 import { RULES } from './table.js';
 
+/** What `transition()` returns: applied (new state and effects), ignored or rejected. */
 export type TransitionResult =
   /** The event applied (possibly a self-transition with no state type change). */
   | { readonly status: 'applied'; readonly state: State; readonly effects: readonly Effect[] }
@@ -31,6 +32,7 @@ export type TransitionResult =
       readonly error: UnexpectedEventError;
     };
 
+/** The state machine: the next state and the effects to run for `event` in `state`. Pure. */
 export function transition(state: State, event: Event): TransitionResult {
   assertState(state);
   assertEvent(event);

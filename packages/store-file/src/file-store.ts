@@ -25,8 +25,10 @@ import {
 } from './errors.js';
 import { decodeRecord, encodeRecord, type LogRecord } from './records.js';
 
+/** When the log is synced to disk: after every write, on an interval, or never. */
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 
+/** Options of `createFileStore`. */
 export interface FileStoreOptions {
   /** The log file; created when missing. Its folder must exist. One client per file. */
   path: string;
@@ -41,6 +43,7 @@ export interface FileStoreOptions {
   compactAfter?: number;
 }
 
+/** An `InflightStore` kept in an append-only log file. */
 export interface FileStore extends InflightStore {
   put(packetId: number, entry: InflightEntry): Promise<void>;
   delete(packetId: number): Promise<void>;

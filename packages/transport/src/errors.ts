@@ -16,6 +16,7 @@ export type TransportErrorCode =
   | 'MQTTKIT_ERR_SOCKET'
   | 'MQTTKIT_ERR_HANDLER_THREW';
 
+/** Why a transport failed; `code` tells which failure. */
 export class TransportError extends Error {
   readonly code: TransportErrorCode;
 

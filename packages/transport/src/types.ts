@@ -4,13 +4,16 @@ import type { TransportError } from './errors.js';
 export interface AbortSignalLike {
   readonly aborted: boolean;
   readonly reason?: unknown;
+  /** Calls `listener` when the signal aborts. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Removes a listener added by `addEventListener`. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** PEM text or DER/PEM bytes. */
 export type TlsMaterial = string | Uint8Array;
 
+/** TLS options of `mqtts:` and `wss:` connections. */
 export interface TlsOptions {
   /** CAs to trust instead of the system store. */
   ca?: TlsMaterial | readonly TlsMaterial[];
@@ -30,6 +33,7 @@ export interface TlsOptions {
   insecureSkipVerify?: boolean;
 }
 
+/** WebSocket options of `ws:` and `wss:` connections. */
 export interface WebSocketOptions {
   /** Request path; overrides the URL's path (and query). */
   path?: string;
@@ -39,6 +43,7 @@ export interface WebSocketOptions {
   protocols?: readonly string[];
 }
 
+/** What `onClose` is told. */
 export interface TransportCloseEvent {
   /** `local`: `close()`, `destroy()`, the signal, or a throwing handler. `peer`: everything else. */
   readonly initiator: 'local' | 'peer';
@@ -67,8 +72,10 @@ export interface OpenOptions extends TransportHandlers {
   ws?: WebSocketOptions;
 }
 
+/** The kind of connection. */
 export type TransportKind = 'tcp' | 'tls' | 'ws' | 'wss';
 
+/** What a transport is connected to. */
 export interface TransportInfo {
   readonly kind: TransportKind;
   /** `scheme://host:port[/path]`, without user info. */
@@ -79,6 +86,7 @@ export interface TransportInfo {
   readonly wsProtocol: string | undefined;
 }
 
+/** An open connection to a broker: bytes in, bytes out. */
 export interface Transport {
   readonly info: TransportInfo;
   /** `true` once `onClose` has fired. */
@@ -95,5 +103,7 @@ export interface Transport {
   destroy(error?: unknown): void;
 }
 
+/** Default of `connectTimeoutMs`. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/** Default of `closeTimeoutMs`. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;

@@ -44,6 +44,7 @@ export interface UnsubscribeResult {
   reasonCode: number;
 }
 
+/** MQTT 5 extras of an acknowledgement: its Reason String and properties. */
 export interface AckInfo {
   reasonString?: string;
   properties?: AckProperties;

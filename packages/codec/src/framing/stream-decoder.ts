@@ -13,19 +13,24 @@ import {
 import type { FrameDecoder } from '../table/decode-frame.js';
 import { checkFirstByte } from './fixed-header.js';
 
+/** Options of `createDecoder`. */
 export interface DecoderOptions {
   protocolVersion: ProtocolVersion;
   /** Largest accepted packet in bytes, fixed header included. Default 16 MiB. */
   maxPacketSize?: number;
+  /** Called with each decoded packet, in order. */
   onPacket(packet: Packet): void;
   /** Called at most once; after it the decoder ignores all input. */
   onError(error: CodecError): void;
 }
 
+/** A streaming decoder: push bytes as they arrive, get whole packets. */
 export interface Decoder {
   /** Feeds bytes; any chunk boundaries. Packets and the error are reported synchronously. */
   push(chunk: Uint8Array): void;
+  /** Changes the protocol version (after CONNECT/CONNACK settled it). */
   setProtocolVersion(version: ProtocolVersion): void;
+  /** Changes the largest packet accepted from now on. */
   setMaxPacketSize(size: number): void;
   /** Bytes held for an incomplete packet (never more than one packet's worth). */
   readonly bufferedBytes: number;

@@ -5,12 +5,15 @@
 
 /** MQTT protocol levels: 4 is MQTT 3.1.1, 5 is MQTT 5.0. */
 export const PROTOCOL_VERSIONS = { MQTT_3_1_1: 4, MQTT_5_0: 5 } as const;
+/** 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
 export type ProtocolVersion = 4 | 5;
+/** Quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2;
 
 /** User Property pairs; a name that appears more than once maps to an array (order kept). */
 export type UserProperties = Record<string, string | string[]>;
 
+/** CONNECT properties (MQTT 5). */
 export interface ConnectProperties {
   sessionExpiryInterval?: number;
   receiveMaximum?: number;
@@ -23,6 +26,7 @@ export interface ConnectProperties {
   userProperties?: UserProperties;
 }
 
+/** Will properties (MQTT 5). */
 export interface WillProperties {
   willDelayInterval?: number;
   payloadFormatIndicator?: boolean;
@@ -33,6 +37,7 @@ export interface WillProperties {
   userProperties?: UserProperties;
 }
 
+/** CONNACK properties (MQTT 5). */
 export interface ConnackProperties {
   sessionExpiryInterval?: number;
   receiveMaximum?: number;
@@ -53,6 +58,7 @@ export interface ConnackProperties {
   userProperties?: UserProperties;
 }
 
+/** PUBLISH properties (MQTT 5). */
 export interface PublishProperties {
   payloadFormatIndicator?: boolean;
   messageExpiryInterval?: number;
@@ -74,15 +80,18 @@ export interface AckProperties {
   userProperties?: UserProperties;
 }
 
+/** SUBSCRIBE properties (MQTT 5). */
 export interface SubscribeProperties {
   subscriptionIdentifier?: number;
   userProperties?: UserProperties;
 }
 
+/** UNSUBSCRIBE properties (MQTT 5). */
 export interface UnsubscribeProperties {
   userProperties?: UserProperties;
 }
 
+/** DISCONNECT properties (MQTT 5). */
 export interface DisconnectProperties {
   sessionExpiryInterval?: number;
   reasonString?: string;
@@ -90,6 +99,7 @@ export interface DisconnectProperties {
   userProperties?: UserProperties;
 }
 
+/** AUTH properties (MQTT 5). */
 export interface AuthProperties {
   authenticationMethod?: string;
   authenticationData?: Uint8Array;
@@ -97,6 +107,7 @@ export interface AuthProperties {
   userProperties?: UserProperties;
 }
 
+/** The Will of a CONNECT. */
 export interface Will {
   topic: string;
   payload: Uint8Array;
@@ -105,6 +116,7 @@ export interface Will {
   properties?: WillProperties;
 }
 
+/** CONNECT: the first packet of a connection. */
 export interface ConnectPacket {
   cmd: 'connect';
   /** Set by the decoder from the packet's Protocol Level; `encode` uses its own option. */
@@ -120,6 +132,7 @@ export interface ConnectPacket {
   properties?: ConnectProperties;
 }
 
+/** CONNACK: the broker's answer to CONNECT. */
 export interface ConnackPacket {
   cmd: 'connack';
   sessionPresent: boolean;
@@ -133,6 +146,7 @@ export interface ConnackPacket {
   protocolVersion?: ProtocolVersion;
 }
 
+/** PUBLISH: an application message. */
 export interface PublishPacket {
   cmd: 'publish';
   topic: string;
@@ -152,19 +166,24 @@ interface AckBase {
   properties?: AckProperties;
 }
 
+/** PUBACK: the end of a QoS 1 flow. */
 export interface PubackPacket extends AckBase {
   cmd: 'puback';
 }
+/** PUBREC: the first answer of a QoS 2 flow. */
 export interface PubrecPacket extends AckBase {
   cmd: 'pubrec';
 }
+/** PUBREL: the release of a QoS 2 flow. */
 export interface PubrelPacket extends AckBase {
   cmd: 'pubrel';
 }
+/** PUBCOMP: the end of a QoS 2 flow. */
 export interface PubcompPacket extends AckBase {
   cmd: 'pubcomp';
 }
 
+/** One filter of a SUBSCRIBE, with its options. */
 export interface Subscription {
   topicFilter: string;
   qos: QoS;
@@ -174,6 +193,7 @@ export interface Subscription {
   retainHandling?: 0 | 1 | 2;
 }
 
+/** SUBSCRIBE. */
 export interface SubscribePacket {
   cmd: 'subscribe';
   packetId: number;
@@ -181,6 +201,7 @@ export interface SubscribePacket {
   properties?: SubscribeProperties;
 }
 
+/** SUBACK: one reason code (or granted QoS) per filter subscribed. */
 export interface SubackPacket {
   cmd: 'suback';
   packetId: number;
@@ -189,6 +210,7 @@ export interface SubackPacket {
   properties?: AckProperties;
 }
 
+/** UNSUBSCRIBE. */
 export interface UnsubscribePacket {
   cmd: 'unsubscribe';
   packetId: number;
@@ -196,6 +218,7 @@ export interface UnsubscribePacket {
   properties?: UnsubscribeProperties;
 }
 
+/** UNSUBACK: one reason code per filter (MQTT 5). */
 export interface UnsubackPacket {
   cmd: 'unsuback';
   packetId: number;
@@ -204,14 +227,17 @@ export interface UnsubackPacket {
   properties?: AckProperties;
 }
 
+/** PINGREQ. */
 export interface PingreqPacket {
   cmd: 'pingreq';
 }
 
+/** PINGRESP. */
 export interface PingrespPacket {
   cmd: 'pingresp';
 }
 
+/** DISCONNECT, from either side (from the broker under MQTT 5 only). */
 export interface DisconnectPacket {
   cmd: 'disconnect';
   /** MQTT 5 reason code; the decoder always sets it (0 under MQTT 3.1.1). */
@@ -227,6 +253,7 @@ export interface AuthPacket {
   properties?: AuthProperties;
 }
 
+/** Any MQTT control packet, told apart by `cmd`. */
 export type Packet =
   | ConnectPacket
   | ConnackPacket
@@ -244,6 +271,7 @@ export type Packet =
   | DisconnectPacket
   | AuthPacket;
 
+/** The `cmd` of a packet. */
 export type PacketCmd = Packet['cmd'];
 
 /** Packet names by Control Packet type number (spec 2.1.2); 0 is reserved. */
@@ -268,6 +296,10 @@ export const PACKET_NAMES: readonly (PacketCmd | undefined)[] = [
 
 /** Protocol maximum: 1 type byte + 4 Remaining Length bytes + 268,435,455 [MQTT-1.5.5]. */
 export const MAX_REMAINING_LENGTH = 268_435_455;
+/**
+ * The largest packet the protocol can express: 268,435,455 bytes of Remaining Length plus 5 of
+ * header.
+ */
 export const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
 /** Default inbound limit: 16 MiB. */
 export const DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;

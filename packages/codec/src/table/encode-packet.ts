@@ -19,6 +19,7 @@ import {
   sends,
 } from './packet-table.js';
 
+/** Options of `encode`. */
 export interface EncodeOptions {
   protocolVersion: ProtocolVersion;
 }
