@@ -9,6 +9,7 @@ export type CodecErrorCode =
   | 'MQTTKIT_ERR_INVALID_PACKET'
   | 'MQTTKIT_ERR_INVALID_TOPIC';
 
+/** The base of the codec's errors: a stable `code`, and the MQTT 5 reason code it maps to. */
 export class CodecError extends Error {
   readonly code: CodecErrorCode;
   /** The MQTT 5 reason code this failure maps to (for a DISCONNECT or the `close` event). */
