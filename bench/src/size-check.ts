@@ -20,11 +20,12 @@ export const GOAL_GZIP_BYTES = 30_000;
 
 /**
  * What CI enforces until the goal is met: the last measured size plus about 1 %. It was raised
- * once, by issue 16, when the codec stopped editing mqtt-packet's source text and the client
- * was split into one module per concern (41,539 B, see
- * `PREVIOUS_BUILD`); otherwise it only ratchets down: lower it with every cut.
+ * once, by issue 16 and the first part of issue 17: the codec stopped editing mqtt-packet's
+ * source text, the client was split into one module per concern, and it learnt version
+ * negotiation, option checks, URL credentials and close logs with the cause (44,325 B; see
+ * `PREVIOUS_BUILD` and bench/README.md). Otherwise it only ratchets down: lower it with every cut.
  */
-export const BUDGET_GZIP_BYTES = 41_900;
+export const BUDGET_GZIP_BYTES = 44_800;
 
 /**
  * The figures of the last build that edited mqtt-packet's source text for browsers (stubbed
