@@ -17,9 +17,14 @@ interface PackageJson {
   exports: Record<string, unknown>;
 }
 
-/** The source module of an export-map entry: the file name its built files share, under src/. */
+/**
+ * The source module of an export-map entry: the file name its built files share, under src/.
+ * Read from the `import` condition where there is one (a `browser` condition names another build).
+ */
 function sourceOf(target: unknown): string {
-  const files = JSON.stringify(target).match(/\.\/dist\/[^"]+/g) ?? [];
+  const chosen =
+    typeof target === 'object' && target !== null && 'import' in target ? target.import : target;
+  const files = JSON.stringify(chosen).match(/\.\/dist\/[^"]+/g) ?? [];
   const name = files[0]
     ?.split('/')
     .pop()
