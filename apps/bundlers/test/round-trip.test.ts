@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   createClient,
   type Message,
@@ -7,9 +6,12 @@ import {
 } from '@mqttkit/client';
 import {
   type AedesHandle,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
   nextEvent,
   type StaticSite,
   serveStatic,
+  skipWithoutChromium,
   startAedes,
 } from '@mqttkit/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -18,10 +20,7 @@ import { buildWithVite } from './build-vite.js';
 import { buildWithWebpack } from './build-webpack.js';
 import { BROWSER_TRANSPORT, type BuildReport, foreignFiles } from './bundle-inputs.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Only the browser part is skipped, and only on a developer machine without Chromium; on CI a
-// missing browser fails the run. The builds and their checks always run.
-const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+const noBrowser = skipWithoutChromium();
 const STEP_MS = 10_000;
 const decoder = new TextDecoder();
 
@@ -48,15 +47,8 @@ describe('an app importing @mqttkit/client, built by a bundler with its defaults
     await node.subscribe('+/to-node', { qos: 1 });
     if (noBrowser) return;
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, '--disable-gpu', '--no-first-run', '--disable-sync'],
     });
   });
 

@@ -8,19 +8,20 @@ import {
 } from '@mqttkit/client';
 import {
   type AedesHandle,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
   type FaultProxy,
   nextEvent,
   serveStatic,
+  skipWithoutChromium,
   startAedes,
   startFaultProxy,
 } from '@mqttkit/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-// Skipped only on a developer machine without Chromium; on CI a missing browser fails the run.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipWithoutChromium();
 const STEP_MS = 10_000;
 
 const nextMessage = (client: MqttClient, topic: string): Promise<Message> =>
@@ -53,15 +54,8 @@ describe.skipIf(skip)('dashboard in a real browser', () => {
     await node.connect({ signal: AbortSignal.timeout(STEP_MS) });
     await node.subscribe('dash/to-node', { qos: 1 });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, '--disable-gpu', '--no-first-run', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(STEP_MS);

@@ -1,14 +1,18 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type AedesHandle, serveStatic, startAedes } from '@mqttkit/testkit';
+import {
+  type AedesHandle,
+  CHROMIUM_PATH,
+  serveStatic,
+  skipWithoutChromium,
+  startAedes,
+} from '@mqttkit/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchOwnChromium, type OwnChromium } from './own-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-// Skipped only on a developer machine without Chromium; on CI a missing browser fails the run.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipWithoutChromium();
 const KEEPALIVE_S = 2;
 // Seven keepalive intervals: aedes drops a client after 1.5 of them without a packet.
 const HIDDEN_MS = 7 * KEEPALIVE_S * 1000;
@@ -64,7 +68,7 @@ describe.skipIf(skip)('a hidden tab stays connected on worker timers', () => {
     broker.broker.on('ping', (_packet, client) => record('ping', client.id));
     broker.broker.on('keepaliveTimeout', (client) => record('keepalive-timeout', client.id));
     site = await serveStatic(dist);
-    chromium = await launchOwnChromium(CHROMIUM, [
+    chromium = await launchOwnChromium(CHROMIUM_PATH, [
       '--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/1',
     ]);
   }, 30_000);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@mqttkit/testkit';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 export interface OwnChromium {
@@ -28,12 +29,10 @@ export async function launchOwnChromium(
     executablePath,
     [
       '--headless',
-      '--no-sandbox',
+      ...CHROMIUM_ARGS,
       '--disable-gpu',
       '--no-first-run',
       '--disable-sync',
-      '--disable-background-networking',
-      '--disable-component-update',
       '--remote-debugging-address=127.0.0.1',
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,

@@ -1,19 +1,19 @@
-import { existsSync } from 'node:fs';
 import { createClient, type MqttClient, type MqttClientEvents } from '@mqttkit/client';
 import {
   type AedesHandle,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
   nextEvent,
   type StaticSite,
   serveStatic,
+  skipWithoutChromium,
   startAedes,
 } from '@mqttkit/testkit';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorker, type WorkerBuild } from './build-worker.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Skipped only on a developer machine without Chromium; on CI a missing browser fails the run.
-const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+const noBrowser = skipWithoutChromium();
 const STEP_MS = 10_000;
 const TOPIC = 'runtimes/worker/echo';
 const SENT = 'hello from worker \u{1F680}';
@@ -34,8 +34,8 @@ describe.skipIf(noBrowser)('@mqttkit/client inside a Web Worker in Chromium', ()
     bundle = await buildWorker();
     site = await serveStatic(bundle.dir);
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
     });
   });
 

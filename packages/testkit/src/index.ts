@@ -1,6 +1,7 @@
 // Test helpers shared by the packages' tests. Never a runtime dependency of a published package.
 export * from './aedes.js';
 export * from './certs.js';
+export * from './chromium.js';
 export * from './fault-proxy.js';
 export * from './frames.js';
 export * from './hostile-broker.js';
