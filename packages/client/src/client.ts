@@ -16,7 +16,13 @@ import { connectEvent } from './connect-event.js';
 import { ConnectPackets } from './connect-packet.js';
 import { EffectsExecutor } from './effects-executor.js';
 import { TypedEmitter } from './emitter.js';
-import { ConnectError, hex, InvalidArgumentError, OperationAbortedError } from './errors.js';
+import {
+  ConnectError,
+  hex,
+  InvalidArgumentError,
+  NotConnectedError,
+  OperationAbortedError,
+} from './errors.js';
 import type { AbortSignalLike } from './globals.js';
 import { InboundDispatch } from './inbound-dispatch.js';
 import { LifecycleEvents } from './lifecycle-events.js';
@@ -25,6 +31,11 @@ import { createMessageIterator, type MessagesOptions } from './messages.js';
 import { Operations } from './operations.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Outbox } from './outbox.js';
+import {
+  type ReauthenticateOptions,
+  type ReauthenticateResult,
+  Reauthentication,
+} from './reauthentication.js';
 import { Runner } from './runner.js';
 import {
   type PublishResult,
@@ -60,6 +71,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #operations: Operations;
   readonly #lifecycle: LifecycleEvents;
   readonly #executor: EffectsExecutor;
+  readonly #reauthentication: Reauthentication | undefined;
   #restored: Promise<void> | undefined;
 
   /** The facade as its parts see it (see `ClientEmitter`). */
@@ -104,6 +116,11 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     });
     this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox);
     this.#lifecycle = new LifecycleEvents(opts.logger, events);
+    this.#reauthentication = opts.auth
+      ? new Reauthentication(opts.auth, this.#outbox, events, () =>
+          this.#runner.dispatch(connectEvent('reconnectNow', opts)),
+        )
+      : undefined;
     const parts = {
       opts,
       runner: this.#runner,
@@ -112,6 +129,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       outbox: this.#outbox,
       connectPackets,
       events,
+      reauthentication: this.#reauthentication,
     };
     this.#executor = new EffectsExecutor({
       ...parts,
@@ -230,6 +248,46 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
    */
   reconnect(): void {
     this.#runner.dispatch(connectEvent('reconnectNow', this.#opts));
+  }
+
+  /**
+   * MQTT 5 re-authentication on the live link (spec 4.12.1): sends AUTH 0x19 with the
+   * connection's Authentication Method, answers the broker's AUTH 0x18 challenges with the same
+   * `auth.onChallenge` as at CONNECT, and resolves on AUTH 0x00 (Success). Other operations keep
+   * flowing meanwhile. A broker refusing it sends DISCONNECT [MQTT-4.12.1-2]: the promise rejects
+   * with `ConnectionClosedError` whose `reason` is the typed `broker-disconnect` close. Aborting
+   * (or a throwing `onChallenge`) fails the exchange on our side: the promise rejects and the link
+   * is closed and reopened, authenticating from CONNECT again. Needs the `auth` option, MQTT 5
+   * and a connection; one exchange at a time.
+   */
+  reauthenticate(options: ReauthenticateOptions = {}): Promise<ReauthenticateResult> {
+    const reauthentication = this.#reauthentication;
+    if (!reauthentication) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          'reauthenticate() needs the auth option (enhanced authentication)',
+        ),
+      );
+    }
+    if (options.signal?.aborted) {
+      return Promise.reject(new OperationAbortedError(false, options.signal.reason));
+    }
+    const decision = outbound(this.#runner.state);
+    const link = this.#executor.link;
+    if (decision.action !== 'send' || !link) {
+      return Promise.reject(
+        new NotConnectedError(decision.action === 'reject' ? decision.why : 'offline'),
+      );
+    }
+    // [MQTT-4.12.1-1]: only a link that authenticated with a method can re-authenticate; a
+    // connection negotiated down to 3.1.1 has no AUTH at all.
+    if (link.protocolVersion !== 5) {
+      return Promise.reject(new InvalidArgumentError('reauthenticate() needs MQTT 5'));
+    }
+    if (reauthentication.running) {
+      return Promise.reject(new InvalidArgumentError('a re-authentication is already running'));
+    }
+    return reauthentication.start(link, options);
   }
 
   /** Counters of this client: reconnects, pings, round trip, in flight and queued operations. */

@@ -5,7 +5,7 @@
  * the session learns of a new link from `flushQueue` and of its loss from `linkClosed`.
  */
 import type { Keepalive } from '@mqttkit/keepalive';
-import { linkVersion } from '@mqttkit/state';
+import { type CloseReason, linkVersion } from '@mqttkit/state';
 import type { ConnectPackets } from './connect-packet.js';
 import type { InboundDispatch } from './inbound-dispatch.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
@@ -13,6 +13,7 @@ import { Link, type LinkHost } from './link.js';
 import type { Operations } from './operations.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
+import type { Reauthentication } from './reauthentication.js';
 import type { HostEffect, Runner } from './runner.js';
 import type { Session } from './session.js';
 
@@ -26,6 +27,7 @@ export interface ExecutorParts {
   readonly connectPackets: ConnectPackets;
   readonly operations: Operations;
   readonly lifecycle: LifecycleEvents;
+  readonly reauthentication?: Reauthentication | undefined;
 }
 
 export class EffectsExecutor implements LinkHost {
@@ -38,6 +40,7 @@ export class EffectsExecutor implements LinkHost {
   readonly #keepalive: Keepalive;
   readonly #operations: Operations;
   readonly #lifecycle: LifecycleEvents;
+  readonly #reauthentication: Reauthentication | undefined;
   /** The link the machine's transport effects are about: at most one at a time. */
   #link: Link | undefined;
   /** The last link opened, kept after its close: the close log names its URL. */
@@ -53,6 +56,12 @@ export class EffectsExecutor implements LinkHost {
     this.#keepalive = parts.keepalive;
     this.#operations = parts.operations;
     this.#lifecycle = parts.lifecycle;
+    this.#reauthentication = parts.reauthentication;
+  }
+
+  /** The link the machine's transport effects are about, while there is one. */
+  get link(): Link | undefined {
+    return this.#link;
   }
 
   perform(effect: HostEffect): void {
@@ -109,11 +118,24 @@ export class EffectsExecutor implements LinkHost {
     if (this.#link === link) this.#link = undefined;
     this.outbox.detach(link.connection);
     this.#session.disconnected();
+    const before = this.runner.state;
     this.runner.dispatch(
       error === undefined
         ? { type: 'transportClosed' }
         : { type: 'transportClosed', error, retryable: isRetryable(error) },
     );
+    if (this.#reauthentication) {
+      // The close's reason: the machine's decision, or the cause of the close it was in when a
+      // connect() made a new link follow at once.
+      const after = this.runner.state;
+      const reason: CloseReason =
+        'reason' in after
+          ? after.reason
+          : before.type === 'disconnecting'
+            ? { ...before.cause, willReconnect: true }
+            : { type: 'transport-closed', initiator: 'network', willReconnect: true };
+      this.#reauthentication.linkClosed(link, reason);
+    }
   }
 
   #openTransport(serverIndex: number, attempt: number): void {

@@ -25,6 +25,7 @@ import { isTracing } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import { packetLog } from './packet-log.js';
+import type { Reauthentication } from './reauthentication.js';
 import type { Runner } from './runner.js';
 import type { Session } from './session.js';
 import type { Message } from './types.js';
@@ -37,6 +38,8 @@ export interface InboundParts {
   readonly outbox: Outbox;
   readonly connectPackets: ConnectPackets;
   readonly events: ClientEmitter;
+  /** Set when the client authenticates with a method (`auth`): AUTH 0x19 on a live link. */
+  readonly reauthentication?: Reauthentication | undefined;
 }
 
 export class InboundDispatch {
@@ -47,6 +50,7 @@ export class InboundDispatch {
   readonly #outbox: Outbox;
   readonly #connectPackets: ConnectPackets;
   readonly #events: ClientEmitter;
+  readonly #reauthentication: Reauthentication | undefined;
   readonly #tracing: boolean;
 
   constructor(parts: InboundParts) {
@@ -57,6 +61,7 @@ export class InboundDispatch {
     this.#outbox = parts.outbox;
     this.#connectPackets = parts.connectPackets;
     this.#events = parts.events;
+    this.#reauthentication = parts.reauthentication;
     this.#tracing = isTracing(parts.opts.logger);
   }
 
@@ -72,8 +77,11 @@ export class InboundDispatch {
     const violation = checkInbound(packet, {
       protocolVersion: link.protocolVersion,
       connackReceived: !handshake,
-      // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK.
-      awaitingAuth: handshake && this.#opts.auth !== undefined,
+      // An enhanced-authentication exchange runs from CONNECT (with a method) to CONNACK, and a
+      // re-authentication from our AUTH 0x19 to the broker's AUTH 0x00 (spec 4.12.1).
+      awaitingAuth: handshake
+        ? this.#opts.auth !== undefined
+        : this.#reauthentication?.isOpen(link) === true,
     });
     if (violation) {
       this.#runner.dispatch({ type: 'protocolViolation', ...violation });
@@ -95,8 +103,10 @@ export class InboundDispatch {
       case 'pingresp':
         return;
       case 'auth':
-        // checkInbound has refused AUTH outside an exchange, so this is the handshake's.
-        this.#answerAuth(packet, link);
+        // checkInbound has refused AUTH outside an exchange: this is the handshake's or the
+        // re-authentication's.
+        if (handshake) this.#answerAuth(packet, link);
+        else this.#reauthentication?.receive(packet, link);
         return;
       default:
         break;
@@ -145,8 +155,8 @@ export class InboundDispatch {
 
   #answerAuth(packet: AuthPacket, link: Link): void {
     const auth = this.#opts.auth;
-    // Only a "Continue authentication" during CONNECT is answered; re-authentication is not
-    // supported yet.
+    // Only a "Continue authentication" is answered here; re-authentication is
+    // `Reauthentication`'s.
     if (!auth || packet.reasonCode !== 0x18) return;
     const challenge = {
       data: packet.properties?.authenticationData,

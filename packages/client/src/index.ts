@@ -50,6 +50,7 @@ export type {
   ServerOptions,
   WillOptions,
 } from './options.js';
+export type { ReauthenticateOptions, ReauthenticateResult } from './reauthentication.js';
 export type { AckInfo, PublishResult, SubscribeResult, UnsubscribeResult } from './session.js';
 export type { InflightEntry, InflightStore } from './store.js';
 export type {
