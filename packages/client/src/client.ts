@@ -31,6 +31,7 @@ import { createMessageIterator, type MessagesOptions } from './messages.js';
 import { Operations } from './operations.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Outbox } from './outbox.js';
+import { ProtocolReports } from './protocol-reports.js';
 import {
   type ReauthenticateOptions,
   type ReauthenticateResult,
@@ -72,6 +73,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #lifecycle: LifecycleEvents;
   readonly #executor: EffectsExecutor;
   readonly #reauthentication: Reauthentication | undefined;
+  readonly #reports: ProtocolReports;
   #restored: Promise<void> | undefined;
 
   /** The facade as its parts see it (see `ClientEmitter`). */
@@ -85,6 +87,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     this.#opts = opts;
     const connectPackets = new ConnectPackets(opts);
     const events = this.#events;
+    const reports = new ProtocolReports(opts.logger, events);
+    this.#reports = reports;
     this.#session = new Session({
       protocolVersion: opts.protocolVersion,
       store: opts.store ?? createMemoryStore(),
@@ -94,6 +98,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       outgoingTopicAliases: opts.outgoingTopicAliases,
       resubscribe: opts.resubscribe,
       onPersisted: () => this.#outbox.write(this.#session.resume()),
+      onResubscribed: (results) => reports.resubscribed(results),
+      onAnomaly: (anomaly) => reports.anomaly(anomaly),
     });
     // One engine for the client's lifetime: it keeps the last PINGREQ time across reconnects, so
     // PINGREQs stay at least one keepalive apart even when links come and go quickly. A new
@@ -129,6 +135,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       outbox: this.#outbox,
       connectPackets,
       events,
+      reports,
       reauthentication: this.#reauthentication,
     };
     this.#executor = new EffectsExecutor({
@@ -300,6 +307,8 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       lastRttMs: k.lastRttMs,
       inflight: this.#session.inflightCount,
       queued: this.#operations.queued + this.#session.waitingCount,
+      resubscribeRefused: this.#reports.resubscribeRefused,
+      anomalies: this.#reports.anomalies,
     };
   }
 

@@ -25,6 +25,7 @@ import { isTracing } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox } from './outbox.js';
 import { packetLog } from './packet-log.js';
+import type { ProtocolReports } from './protocol-reports.js';
 import type { Reauthentication } from './reauthentication.js';
 import type { Runner } from './runner.js';
 import type { Session } from './session.js';
@@ -38,6 +39,7 @@ export interface InboundParts {
   readonly outbox: Outbox;
   readonly connectPackets: ConnectPackets;
   readonly events: ClientEmitter;
+  readonly reports: ProtocolReports;
   /** Set when the client authenticates with a method (`auth`): AUTH 0x19 on a live link. */
   readonly reauthentication?: Reauthentication | undefined;
 }
@@ -51,6 +53,7 @@ export class InboundDispatch {
   readonly #connectPackets: ConnectPackets;
   readonly #events: ClientEmitter;
   readonly #reauthentication: Reauthentication | undefined;
+  readonly #reports: ProtocolReports;
   readonly #tracing: boolean;
 
   constructor(parts: InboundParts) {
@@ -62,6 +65,7 @@ export class InboundDispatch {
     this.#connectPackets = parts.connectPackets;
     this.#events = parts.events;
     this.#reauthentication = parts.reauthentication;
+    this.#reports = parts.reports;
     this.#tracing = isTracing(parts.opts.logger);
   }
 
@@ -149,6 +153,17 @@ export class InboundDispatch {
       return;
     }
     link.connack = packet;
+    const assigned = packet.properties?.assignedClientIdentifier;
+    if (assigned !== undefined && link.sentClientId !== '') {
+      // [MQTT-3.2.2-16] asks for it when the Client Identifier was empty; no statement forbids
+      // it otherwise, so the link stays up. The identifier we sent stays ours: reconnects keep
+      // using it (`ConnectPackets.accepted` adopts an assigned one only for an empty id).
+      this.#reports.anomaly({
+        kind: 'unexpected-property',
+        packet: 'CONNACK',
+        message: `CONNACK assigned Client Identifier '${assigned}' to the non-empty '${link.sentClientId}'; ours is kept`,
+      });
+    }
     this.#connectPackets.accepted(packet);
     this.#runner.dispatch({ type: 'connackAccepted', sessionPresent: packet.sessionPresent });
   }

@@ -38,6 +38,8 @@ export class Link implements ConnectionHandlers {
   readonly protocolVersion: 4 | 5;
   /** The accepted CONNACK of this link, once it came. */
   connack: ConnackPacket | undefined;
+  /** The Client Identifier this link's CONNECT carried, once it was built. */
+  sentClientId: string | undefined;
   /** What `beforeConnect` returned for this link's attempt. */
   #overrides: ConnectOverrides | undefined;
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
@@ -78,11 +80,13 @@ export class Link implements ConnectionHandlers {
 
   /** This link's CONNECT. */
   connectPacket(): ConnectPacket {
-    return this.#host.connectPackets.build(
+    const packet = this.#host.connectPackets.build(
       this.#overrides,
       credentialsOf(this.#url),
       this.protocolVersion,
     );
+    this.sentClientId = packet.clientId;
+    return packet;
   }
 
   /** Whether the link can still write: acks and answers of a closed link are never sent. */

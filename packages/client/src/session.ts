@@ -118,7 +118,7 @@ export class Session {
     this.#flows.connected(sessionPresent);
     const out: Packet[] = [];
     if (!sessionPresent && context.options.resubscribe) {
-      for (const op of this.#granted.resubscribes()) this.#requests.sendAckable(op, out);
+      this.#requests.restore(this.#granted.resubscribes(), out);
     }
     this.#requests.connected(out);
     return this.#pump(out);

@@ -9,7 +9,24 @@ import type {
 } from '@mqttkit/codec';
 import type { CloseReason, StateType } from '@mqttkit/state';
 import type { AbortSignalLike } from './globals.js';
+import type { ProtocolAnomaly } from './session/types.js';
 import type { AckInfo, SubscribeResult, UnsubscribeResult } from './session.js';
+
+export type { ProtocolAnomaly };
+
+/**
+ * Payload of the `resubscribe` event: the answers to the SUBSCRIBEs that restored the
+ * subscriptions on a new session (reconnect without a session, `resubscribe` on).
+ */
+export interface ResubscribeOutcome {
+  /** Every restored filter's result, in the order they were sent. */
+  results: SubscribeResult[];
+  /**
+   * The refused ones (reason code >= 0x80). They are dropped from what later reconnects
+   * restore; `subscribe()` again to try once more.
+   */
+  refused: SubscribeResult[];
+}
 
 /** An incoming application message. */
 export interface Message {
@@ -59,6 +76,17 @@ export interface MqttClientEvents {
   end: (reason: CloseReason) => void;
   /** A listener threw (`ListenerError`). */
   error: (error: unknown) => void;
+  /**
+   * The subscriptions of a new session were restored (`resubscribe`): every filter's result,
+   * once all their SUBACKs came.
+   */
+  resubscribe: (outcome: ResubscribeOutcome) => void;
+  /**
+   * The broker sent something the client tolerated instead of closing the link: no normative
+   * statement makes it a protocol error (an ack for a packet id not in use, an Assigned Client
+   * Identifier for a non-empty one).
+   */
+  anomaly: (anomaly: ProtocolAnomaly) => void;
   /** A packet was sent (for tracing; CONNECT without password or authentication data). */
   packetsend: (packet: Packet) => void;
   /** A packet arrived (for tracing). */
@@ -128,6 +156,10 @@ export interface ClientStats {
   inflight: number;
   /** Operations waiting: offline queue, send window, packet ids. */
   queued: number;
+  /** Restored filters the broker refused on a new session (see the `resubscribe` event). */
+  resubscribeRefused: number;
+  /** Broker anomalies tolerated without closing (see the `anomaly` event). */
+  anomalies: number;
 }
 
 /** A SUBACK result with the MQTT 5 extras. */

@@ -209,10 +209,11 @@ export class OutboundFlows {
       flow.packet.qos !== qos ||
       !flow.sent
     ) {
-      this.#context.options.logger.debug(
-        { packetId },
-        `${cmd.toUpperCase()} for no QoS ${qos} flow; ignored`,
-      );
+      const message = `${cmd.toUpperCase()} for no QoS ${qos} flow; ignored`;
+      this.#context.options.logger.debug({ packetId }, message);
+      // Not a protocol error by any statement (a late duplicate after a resend is legal): the
+      // link stays up, and the ack is reported.
+      this.#unsolicited(cmd, packetId, message);
       return undefined;
     }
     this.#finishWithAck(flow, packet);
@@ -227,6 +228,7 @@ export class OutboundFlows {
     if (flow?.packet.qos !== 2 || !flow.sent) {
       // Under 5.0 tell the broker we have no such flow; under 3.1.1 a PUBREL ends it anyway.
       if (flow) return undefined;
+      this.#unsolicited('pubrec', packetId, 'PUBREC for no QoS 2 flow; answered PUBREL');
       return protocolVersion === 5
         ? { cmd: 'pubrel', packetId, reasonCode: 0x92 }
         : { cmd: 'pubrel', packetId };
@@ -254,6 +256,11 @@ export class OutboundFlows {
       return undefined; // a repeated PUBREC while the first is being stored
     }
     return { cmd: 'pubrel', packetId };
+  }
+
+  #unsolicited(cmd: FlowAck['cmd'], packetId: number, message: string): void {
+    const packet = cmd.toUpperCase();
+    this.#context.options.onAnomaly?.({ kind: 'unsolicited-ack', packet, packetId, message });
   }
 
   /** Ends `flow` with the result its ack gives: code, Reason String, properties. */

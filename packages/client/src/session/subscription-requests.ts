@@ -8,7 +8,13 @@ import { MAX_PACKET_ID } from '../packet-ids.js';
 import { NO_ENTRIES, type SessionContext } from './context.js';
 import type { GrantedSubscriptions } from './granted.js';
 import { rejectCaller, rejectCallerWith, resolveCaller, withAck } from './settle.js';
-import type { AckableOp, InboundResult, SubscribeResult, UnsubscribeResult } from './types.js';
+import type {
+  AckableOp,
+  InboundResult,
+  SubscribeOp,
+  SubscribeResult,
+  UnsubscribeResult,
+} from './types.js';
 import { removeWaiting } from './waiting-list.js';
 
 export class SubscriptionRequests {
@@ -18,6 +24,11 @@ export class SubscriptionRequests {
   #pendingMap: Map<number, AckableOp> | undefined;
   /** To send once a link (and a packet id) is free. */
   readonly #unsent: AckableOp[] = [];
+  /**
+   * The resubscribes of the latest new session not answered yet, and the results so far: they
+   * are reported together once all are in.
+   */
+  #restoring: { readonly ops: Set<SubscribeOp>; readonly results: SubscribeResult[] } | undefined;
 
   constructor(context: SessionContext, granted: GrantedSubscriptions) {
     this.#context = context;
@@ -63,6 +74,13 @@ export class SubscriptionRequests {
     out.push(packet);
   }
 
+  /** A new session: sends the SUBSCRIBEs that restore the grants, reported as one outcome. */
+  restore(ops: SubscribeOp[], out: Packet[]): void {
+    if (ops.length === 0) return;
+    this.#restoring = { ops: new Set(ops), results: [] };
+    for (const op of ops) this.sendAckable(op, out);
+  }
+
   /** A link came up: what waited is sent. */
   connected(out: Packet[]): void {
     for (const op of this.#unsent.splice(0)) this.sendAckable(op, out);
@@ -96,7 +114,16 @@ export class SubscriptionRequests {
     const op = this.#pending.get(packetId);
     const logger = this.#context.options.logger;
     if (!op || (cmd === 'suback') !== (op.kind === 'subscribe')) {
+      // No statement makes an unknown Packet Identifier a protocol error (MQTT 5 even names the
+      // case: 0x91/0x92), and the ack may be a late duplicate: ignored, and reported.
+      const name = cmd.toUpperCase();
       logger.debug({ packetId, cmd }, 'ack for no pending operation; ignored');
+      this.#context.options.onAnomaly?.({
+        kind: 'unsolicited-ack',
+        packet: name,
+        packetId,
+        message: `${name} for packet id ${packetId}, which no pending ${cmd === 'suback' ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} uses; ignored`,
+      });
       return { send: [] };
     }
     this.#pendingMap?.delete(packetId);
@@ -113,10 +140,7 @@ export class SubscriptionRequests {
         }
         return { topicFilter: sub.topicFilter, reasonCode: code };
       });
-      if (op.internal) {
-        const refused = results.filter((r) => r.reasonCode >= 0x80);
-        if (refused.length > 0) logger.warn({ refused }, 'resubscribe refused');
-      }
+      if (op.internal) this.#resubscribed(op, results);
       resolveCaller(op, withAck({ results }, properties));
       return { send: [] };
     }
@@ -130,6 +154,24 @@ export class SubscriptionRequests {
     });
     resolveCaller(op, withAck({ results }, properties));
     return { send: [] };
+  }
+
+  /**
+   * A resubscribe's results. A refused filter is dropped from what is restored: sending it again
+   * on every new session would only be refused again; the application hears of it (`resubscribe`
+   * event) and may subscribe anew.
+   */
+  #resubscribed(op: SubscribeOp, results: SubscribeResult[]): void {
+    const refused = results.filter((r) => r.reasonCode >= 0x80);
+    for (const r of refused) this.#granted.forget(r.topicFilter);
+    if (refused.length > 0) this.#context.options.logger.warn({ refused }, 'resubscribe refused');
+    const restoring = this.#restoring;
+    // A resubscribe of an earlier session, answered late: its refusals count, not its outcome.
+    if (!restoring?.ops.delete(op)) return;
+    restoring.results.push(...results);
+    if (restoring.ops.size > 0) return;
+    this.#restoring = undefined;
+    this.#context.options.onResubscribed?.(restoring.results);
   }
 }
 

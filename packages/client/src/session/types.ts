@@ -68,6 +68,24 @@ export interface SubscribeOp {
   written?: boolean;
 }
 
+/**
+ * Something a broker sent that the client tolerated rather than closing for: no normative
+ * statement makes it a protocol error, so the link stays up and the client reports it.
+ */
+export interface ProtocolAnomaly {
+  /**
+   * `unsolicited-ack`: a PUBACK, PUBREC, PUBCOMP, SUBACK or UNSUBACK whose Packet Identifier is
+   * not in use for that kind of packet. `unexpected-property`: a CONNACK property this CONNECT
+   * gave the server no reason to send (an Assigned Client Identifier for a non-empty one).
+   */
+  kind: 'unsolicited-ack' | 'unexpected-property';
+  /** The packet's name, upper case (`PUBACK`...). */
+  packet: string;
+  packetId?: number;
+  /** What happened and which rule decided it. */
+  message: string;
+}
+
 export interface UnsubscribeOp {
   readonly kind: 'unsubscribe';
   topicFilters: string[];
@@ -123,4 +141,11 @@ export interface SessionOptions {
    * PUBLISH of a new flow is written only once its entry is stored.)
    */
   onPersisted?: () => void;
+  /**
+   * The resubscribes of a new session were all answered: every filter's result, refused ones
+   * included (those are no longer restored).
+   */
+  onResubscribed?: (results: SubscribeResult[]) => void;
+  /** The broker sent something tolerated rather than closed for (see `ProtocolAnomaly`). */
+  onAnomaly?: (anomaly: ProtocolAnomaly) => void;
 }
