@@ -21,6 +21,7 @@ export {
   type ConnackProperties,
   type ConnectPacket,
   type ConnectProperties,
+  type ConnectProtocolVersion,
   DEFAULT_MAX_PACKET_SIZE,
   type DisconnectPacket,
   type DisconnectProperties,

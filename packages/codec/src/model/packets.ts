@@ -3,10 +3,16 @@
  * Byte fields are `Uint8Array`. Properties exist only under MQTT 5.
  */
 
-/** MQTT protocol levels: 4 is MQTT 3.1.1, 5 is MQTT 5.0. */
-export const PROTOCOL_VERSIONS = { MQTT_3_1_1: 4, MQTT_5_0: 5 } as const;
+/** MQTT protocol levels: 3 is MQTT 3.1 (CONNECT only, see `ConnectProtocolVersion`), 4 is MQTT 3.1.1, 5 is MQTT 5.0. */
+export const PROTOCOL_VERSIONS = { MQTT_3_1: 3, MQTT_3_1_1: 4, MQTT_5_0: 5 } as const;
 /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
 export type ProtocolVersion = 4 | 5;
+/**
+ * The Protocol Level a CONNECT may carry: a `ProtocolVersion`, or 3 for MQTT 3.1 (Protocol Name
+ * `MQIsdp`). MQTT 3.1 frames every other packet as 3.1.1 does, so a 3.1 connection encodes and
+ * decodes under version 4; only its CONNECT says 3.
+ */
+export type ConnectProtocolVersion = 3 | ProtocolVersion;
 /** Quality of service: 0 at most once, 1 at least once, 2 exactly once. */
 export type QoS = 0 | 1 | 2;
 
@@ -119,8 +125,11 @@ export interface Will {
 /** CONNECT: the first packet of a connection. */
 export interface ConnectPacket {
   cmd: 'connect';
-  /** Set by the decoder from the packet's Protocol Level; `encode` uses its own option. */
-  protocolVersion?: ProtocolVersion;
+  /**
+   * Set by the decoder from the packet's Protocol Level; `encode` uses its own option, except
+   * that 3 (MQTT 3.1: Protocol Name `MQIsdp`, level 3) is encoded under the option 4.
+   */
+  protocolVersion?: ConnectProtocolVersion;
   clientId: string;
   /** Clean Session (3.1.1) / Clean Start (5.0). */
   clean: boolean;

@@ -4,7 +4,13 @@
  * walk (`FrameInfo`), not from mqtt-packet (see `propsFromWire`).
  */
 import type { FrameInfo } from '../framing/frame-reader.js';
-import type { Packet, PacketCmd, ProtocolVersion, QoS } from '../model/packets.js';
+import type {
+  ConnectProtocolVersion,
+  Packet,
+  PacketCmd,
+  ProtocolVersion,
+  QoS,
+} from '../model/packets.js';
 import { type Props, propsFromWire, u8, type WirePacket, withProps } from './wire-model.js';
 
 type FromWire = (
@@ -33,7 +39,7 @@ export const FROM_WIRE: { readonly [C in PacketCmd]: FromWire } = {
   connect(w, _v, info, props) {
     const p: Packet = {
       cmd: 'connect',
-      protocolVersion: w.protocolVersion as ProtocolVersion,
+      protocolVersion: w.protocolVersion as ConnectProtocolVersion,
       clientId: w.clientId ?? '',
       clean: w.clean ?? false,
       keepalive: w.keepalive ?? 0,

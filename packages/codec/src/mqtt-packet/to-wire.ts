@@ -27,8 +27,9 @@ const coded: ToWire<Extract<Packet, { cmd: 'disconnect' | 'auth' }>> = (p, _v, p
 export const TO_WIRE: { readonly [C in PacketCmd]: ToWire<Extract<Packet, { cmd: C }>> } = {
   connect: (p, v, properties) => ({
     cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: v,
+    // MQTT 3.1 names itself 'MQIsdp' at level 3 (its check allows it under the option 4 only).
+    protocolId: p.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    protocolVersion: p.protocolVersion === 3 ? 3 : v,
     clientId: p.clientId,
     clean: p.clean,
     keepalive: p.keepalive,

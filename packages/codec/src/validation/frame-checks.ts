@@ -21,10 +21,11 @@ export type FrameCheck = (r: Reader, flags: number, v: ProtocolVersion, info: Fr
 
 function connect(r: Reader, _flags: number, _v: ProtocolVersion, info: FrameInfo): void {
   const name = r.string('Protocol Name');
-  if (name !== 'MQTT')
+  if (name !== 'MQTT' && name !== 'MQIsdp')
     throw new ProtocolError(`unsupported Protocol Name '${name}' [MQTT-3.1.2-1]`);
   const level = r.u8('Protocol Level');
-  if (level !== 4 && level !== 5) {
+  // 'MQTT' goes with levels 4 and 5; MQTT 3.1 names itself 'MQIsdp' at level 3 (3.1 section 3.1).
+  if (name === 'MQIsdp' ? level !== 3 : level !== 4 && level !== 5) {
     throw new ProtocolError(`unsupported Protocol Level ${level} [MQTT-3.1.2-2]`);
   }
   const flags = r.u8('Connect Flags');
@@ -40,7 +41,7 @@ function connect(r: Reader, _flags: number, _v: ProtocolVersion, info: FrameInfo
   }
   const hasUser = (flags & 0x80) !== 0;
   const hasPassword = (flags & 0x40) !== 0;
-  if (level === 4 && hasPassword && !hasUser) {
+  if (level !== 5 && hasPassword && !hasUser) {
     throw new MalformedPacketError(
       'CONNECT Password Flag set without User Name Flag [MQTT-3.1.2-22]',
     );
@@ -50,7 +51,7 @@ function connect(r: Reader, _flags: number, _v: ProtocolVersion, info: FrameInfo
   r.string('Client Identifier');
   if (will) {
     if (level === 5) properties(r, 'will', info);
-    topicName(r, 'Will Topic', level, false);
+    topicName(r, 'Will Topic', level === 5 ? 5 : 4, false);
     r.binary('Will Payload');
   }
   if (hasUser) r.string('User Name');

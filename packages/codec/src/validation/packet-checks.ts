@@ -16,6 +16,7 @@ import {
   UNSUBACK_REASON_CODES,
 } from '../model/reason-codes.js';
 import { validateTopicFilter } from '../model/topic.js';
+import { utf8ByteLength } from '../model/utf8.js';
 import {
   checkBinary,
   checkCode,
@@ -62,7 +63,14 @@ export const PACKET_CHECKS: PacketChecks = {
     if (typeof p.clean !== 'boolean') fail('CONNECT clean must be a boolean');
     if (!isInt(p.keepalive, 0, 0xffff))
       fail('CONNECT keepalive must be an integer 0-65535 seconds');
-    if (p.protocolVersion !== undefined && p.protocolVersion !== v) {
+    if (p.protocolVersion === 3) {
+      // MQTT 3.1 frames like 3.1.1 after CONNECT; its Client Identifier is 1 to 23 characters
+      // (MQTT 3.1 section 3.1, CONNECT payload), checked here as UTF-8 bytes, the stricter reading
+      // (3.1.1 [MQTT-3.1.3-5] keeps 1-23 bytes as what every server must accept).
+      if (v !== 4) fail('an MQTT 3.1 CONNECT (protocolVersion 3) is encoded under the option 4');
+      const length = utf8ByteLength(p.clientId);
+      if (length < 1 || length > 23) fail('an MQTT 3.1 CONNECT clientId is 1-23 bytes');
+    } else if (p.protocolVersion !== undefined && p.protocolVersion !== v) {
       fail(`CONNECT protocolVersion ${p.protocolVersion} differs from the encode option ${v}`);
     }
     // [MQTT-3.1.3-7]; mqtt-packet enforces it under MQTT 5 too.
