@@ -47,6 +47,8 @@ export class ConnectPackets {
       clean: o.clean,
       keepalive: o.keepaliveSeconds,
     };
+    // MQTT 3.1 differs from 3.1.1 on the wire in CONNECT only (Protocol Name and Level).
+    if (o.mqtt31) packet.protocolVersion = 3;
     const username = over?.username ?? o.username ?? fromUrl?.username;
     if (username !== undefined) packet.username = username;
     const password =

@@ -102,7 +102,7 @@ export class EffectsExecutor implements LinkHost {
         this.#lifecycle.forward(
           effect.event,
           this.#link?.connack,
-          this.#link?.protocolVersion,
+          this.#opts.mqtt31 ? 3 : this.#link?.protocolVersion,
           this.#lastLink?.url,
         );
         return;

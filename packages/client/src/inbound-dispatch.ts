@@ -141,7 +141,13 @@ export class InboundDispatch {
     this.#runner.dispatch({ type: 'protocolViolation', reasonCode, message: error.message });
   }
 
-  #receiveConnack(packet: ConnackPacket, link: Link): void {
+  #receiveConnack(received: ConnackPacket, link: Link): void {
+    // MQTT 3.1 has no Session Present flag (byte 1 of its CONNACK is unused): a 3.1 server keeps
+    // the session of a client that connected with Clean Session 0 (3.1 section 3.1), so that is
+    // what the session assumes.
+    const packet: ConnackPacket = this.#opts.mqtt31
+      ? { ...received, sessionPresent: link.sentClean === false }
+      : received;
     if (packet.reasonCode !== 0) {
       const { reasonCode, protocolVersion } = packet;
       // `protocolVersion` is set when a 3.1.1 broker answered our MQTT 5 CONNECT in 3.1.1.

@@ -45,7 +45,7 @@ export class LifecycleEvents {
   forward(
     event: ClientEvent,
     connack: ConnackPacket | undefined,
-    protocolVersion: 4 | 5 = 5,
+    protocolVersion: 3 | 4 | 5 = 5,
     url?: string,
   ): void {
     switch (event.type) {

@@ -40,6 +40,8 @@ export class Link implements ConnectionHandlers {
   connack: ConnackPacket | undefined;
   /** The Client Identifier this link's CONNECT carried, once it was built. */
   sentClientId: string | undefined;
+  /** The CONNECT's Clean Session flag, once it was built. */
+  sentClean: boolean | undefined;
   /** What `beforeConnect` returned for this link's attempt. */
   #overrides: ConnectOverrides | undefined;
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
@@ -86,6 +88,7 @@ export class Link implements ConnectionHandlers {
       this.protocolVersion,
     );
     this.sentClientId = packet.clientId;
+    this.sentClean = packet.clean;
     return packet;
   }
 

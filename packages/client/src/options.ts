@@ -115,9 +115,14 @@ export interface ClientOptions {
   /**
    * 4 = MQTT 3.1.1, 5 = MQTT 5.0: pins the version. Not set: MQTT 5, and a server that refuses it
    * (a 3.1.1-only broker) is retried and then spoken to in 3.1.1; the `connect` result says which.
+   * 3 = MQTT 3.1 (Protocol Name `MQIsdp`) for older brokers, only when pinned (negotiation never
+   * goes below 3.1.1): a client id of 1-23 bytes, and no Session Present flag (see the README).
    */
-  protocolVersion?: 4 | 5;
-  /** Default: `mqttkit_` and 16 random hex digits. MQTT 5 accepts '' (the broker assigns one). */
+  protocolVersion?: 3 | 4 | 5;
+  /**
+   * Default: `mqttkit_` and 16 random hex digits (14 under MQTT 3.1, whose ids are at most 23
+   * bytes). MQTT 5 accepts '' (the broker assigns one).
+   */
   clientId?: string;
   /** Clean Session (3.1.1) / Clean Start (5.0). Default true. */
   clean?: boolean;
@@ -182,7 +187,10 @@ export interface ClientOptions {
 
 export interface ResolvedOptions {
   readonly servers: readonly string[];
+  /** The framing of every packet: 4 for MQTT 3.1 too, which frames like 3.1.1 after CONNECT. */
   readonly protocolVersion: 4 | 5;
+  /** `protocolVersion: 3`: the CONNECT says MQTT 3.1 (`MQIsdp`, level 3). */
+  readonly mqtt31: boolean;
   /** `protocolVersion` was not set: 5 falls back to 4 on a server that refuses it. */
   readonly negotiateVersion: boolean;
   readonly clientId: string;
@@ -266,14 +274,21 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     }
     credentialsOf(url);
   }
-  const protocolVersion = options.protocolVersion ?? 5;
-  if (protocolVersion !== 4 && protocolVersion !== 5) {
-    throw new InvalidOptionError('protocolVersion', '4 (MQTT 3.1.1) or 5 (MQTT 5.0)');
+  const requested = options.protocolVersion ?? 5;
+  if (requested !== 3 && requested !== 4 && requested !== 5) {
+    throw new InvalidOptionError('protocolVersion', '3 (MQTT 3.1), 4 (MQTT 3.1.1) or 5 (MQTT 5.0)');
   }
+  const mqtt31 = requested === 3;
+  const protocolVersion = mqtt31 ? 4 : requested;
   const random = options.random ?? Math.random;
   checkType('random', random, 'function');
-  const clientId = options.clientId ?? `mqttkit_${randomHex(random, 16)}`;
+  const clientId = options.clientId ?? `mqttkit_${randomHex(random, mqtt31 ? 14 : 16)}`;
   checkType('clientId', clientId, 'string');
+  // MQTT 3.1 section 3.1: the Client Identifier is 1 to 23 characters (checked as UTF-8 bytes,
+  // the stricter reading; a 3.1 broker answers a longer one with return code 2).
+  if (mqtt31 && (clientId === '' || utf8Encode(clientId).length > 23)) {
+    throw new InvalidOptionError('clientId', '1-23 bytes under MQTT 3.1 (protocolVersion 3)');
+  }
   const clean = options.clean ?? true;
   checkType('clean', clean, 'boolean');
   // [MQTT-3.1.3-7] (3.1.1): a zero-byte client id requires Clean Session (mqtt-packet asks the
@@ -377,6 +392,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   return {
     servers,
     protocolVersion,
+    mqtt31,
     negotiateVersion: options.protocolVersion === undefined,
     clientId,
     clean,

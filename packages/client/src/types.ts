@@ -42,13 +42,20 @@ export interface Message {
 
 /** What `connect()` resolves with, and the `connect` event carries. */
 export interface ConnectResult {
+  /**
+   * The CONNACK's Session Present flag. MQTT 3.1 has none: there it is `!clean`, as a 3.1 server
+   * keeps the session of a client connecting with Clean Session 0 (3.1 section 3.1).
+   */
   sessionPresent: boolean;
   /** Index in `servers` of the broker that accepted us. */
   serverIndex: number;
   /** 0: first try; n: retry n succeeded. */
   attempt: number;
-  /** The version this link speaks: the pinned one, or what negotiation agreed with the broker. */
-  protocolVersion: 4 | 5;
+  /**
+   * The version this link speaks: the pinned one, or what negotiation agreed with the broker
+   * (3 only when pinned: negotiation never goes below 3.1.1).
+   */
+  protocolVersion: 3 | 4 | 5;
   /** MQTT 5 CONNACK properties (Assigned Client Identifier, Server Keep Alive, limits...). */
   properties?: ConnackProperties;
 }

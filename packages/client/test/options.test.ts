@@ -8,7 +8,7 @@ describe('options validation', () => {
     ['no url', {}, 'url'],
     ['bad scheme', { url: 'http://x' }, 'url'],
     ['empty servers', { servers: [] }, 'servers'],
-    ['protocol 3', { url, protocolVersion: 3 as 4 }, 'protocolVersion'],
+    ['protocol 2', { url, protocolVersion: 2 as 4 }, 'protocolVersion'],
     ['keepalive too big', { url, keepalive: 70_000 }, 'keepalive'],
     ['negative connect timeout', { url, connectTimeout: -1 }, 'connectTimeout'],
     ['bad backoff', { url, reconnect: { initialDelay: 10, maxDelay: 5 } }, 'reconnect'],
