@@ -1,4 +1,5 @@
 import type { Packet } from '@mqttkit/codec';
+import { hasMosquitto, startMosquitto } from '@mqttkit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type MqttClient } from '../src/index.js';
 import { type ScriptedBroker, startScriptedBroker } from './scripted-broker.js';
@@ -176,5 +177,26 @@ describe('MQTT 5 re-authentication (AUTH 0x19, spec 4.12.1)', () => {
     });
     await client.end();
     await expect(first).rejects.toMatchObject({ reason: { type: 'local-end' } });
+  });
+});
+
+describe.skipIf(!hasMosquitto)('re-authentication and mosquitto', () => {
+  it('mosquitto without an authentication plugin refuses enhanced authentication at CONNECT', async () => {
+    // So re-authentication, which needs a connection authenticated with a method
+    // [MQTT-4.12.1-1], cannot be tried there: the scripted broker above stands in.
+    const mosquitto = await startMosquitto();
+    try {
+      client = createClient({
+        url: mosquitto.url,
+        protocolVersion: 5,
+        reconnect: false,
+        auth: { method: 'SCRAM-SHA-256', onChallenge: () => undefined },
+      });
+      await expect(client.connect()).rejects.toMatchObject({
+        reason: { type: 'connack-refused', reasonCode: 0x8c },
+      });
+    } finally {
+      await mosquitto.close();
+    }
   });
 });
