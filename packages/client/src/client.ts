@@ -123,9 +123,12 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox);
     this.#lifecycle = new LifecycleEvents(opts.logger, events);
     this.#reauthentication = opts.auth
-      ? new Reauthentication(opts.auth, this.#outbox, events, () =>
-          this.#runner.dispatch(connectEvent('reconnectNow', opts)),
-        )
+      ? new Reauthentication(opts.auth, this.#outbox, events, () => {
+          // Only a live link is recycled: after `end()` (or any close on its way) a failed
+          // exchange must not make a new link follow.
+          if (outbound(this.#runner.state).action !== 'send') return;
+          this.#runner.dispatch(connectEvent('reconnectNow', opts));
+        })
       : undefined;
     const parts = {
       opts,

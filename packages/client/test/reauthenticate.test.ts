@@ -160,6 +160,21 @@ describe('MQTT 5 re-authentication (AUTH 0x19, spec 4.12.1)', () => {
     expect(await violation).toMatchObject({ type: 'protocol-violation', reasonCode: 0x82 });
   });
 
+  it('an abort while end() closes the link does not open a new one', async () => {
+    broker = await startScriptedBroker(5, undefined, demoReauth({ silent: true }));
+    client = demoClient(broker.url, (nonce) => nonce);
+    await client.connect();
+    const controller = new AbortController();
+    const reauth = client.reauthenticate({ signal: controller.signal });
+    const ended = client.end();
+    controller.abort();
+    await expect(reauth).rejects.toMatchObject({ code: 'MQTTKIT_ERR_OPERATION_ABORTED' });
+    await ended;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.state).toBe('closed');
+    expect(broker.received.filter((p) => p.cmd === 'connect')).toHaveLength(1);
+  });
+
   it('refuses without the auth option, before a connection, and a second exchange at once', async () => {
     broker = await startScriptedBroker(5, undefined, demoReauth({ silent: true }));
     const plain = createClient({ url: broker.url, protocolVersion: 5, reconnect: false });
