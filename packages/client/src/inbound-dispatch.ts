@@ -86,6 +86,7 @@ export class InboundDispatch {
       awaitingAuth: handshake
         ? this.#opts.auth !== undefined
         : this.#reauthentication?.isOpen(link) === true,
+      responseInformationRequested: link.responseInformationRequested,
     });
     if (violation) {
       this.#runner.dispatch({ type: 'protocolViolation', ...violation });

@@ -31,6 +31,8 @@ export interface InboundContext {
    * final AUTH. Omitted: false.
    */
   awaitingAuth?: boolean;
+  /** Our CONNECT set Request Response Information to 1. Omitted: false. */
+  responseInformationRequested?: boolean;
 }
 
 export interface InboundViolation {
@@ -89,6 +91,19 @@ export function checkInbound(packet: Packet, ctx: InboundContext): InboundViolat
       ) {
         return protocolError(
           'CONNACK has an Authentication Method, CONNECT had none [MQTT-4.12.0-6]',
+        );
+      }
+      // [MQTT-3.1.2-28]: without our request the server MUST NOT return Response Information; a
+      // property the server must not send is a Protocol Error (4.13.1: the client closes). An
+      // Assigned Client Identifier for a non-empty one has no such statement: inbound dispatch
+      // reports it and stays up.
+      if (
+        v5 &&
+        packet.properties?.responseInformation !== undefined &&
+        ctx.responseInformationRequested !== true
+      ) {
+        return protocolError(
+          'CONNACK has Response Information, CONNECT did not request it [MQTT-3.1.2-28]',
         );
       }
       return undefined;

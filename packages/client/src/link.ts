@@ -42,6 +42,8 @@ export class Link implements ConnectionHandlers {
   sentClientId: string | undefined;
   /** The CONNECT's Clean Session flag, once it was built. */
   sentClean: boolean | undefined;
+  /** The CONNECT asked for Response Information (MQTT 5 Request Response Information 1). */
+  responseInformationRequested = false;
   /** What `beforeConnect` returned for this link's attempt. */
   #overrides: ConnectOverrides | undefined;
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
@@ -89,6 +91,7 @@ export class Link implements ConnectionHandlers {
     );
     this.sentClientId = packet.clientId;
     this.sentClean = packet.clean;
+    this.responseInformationRequested = packet.properties?.requestResponseInformation === true;
     return packet;
   }
 

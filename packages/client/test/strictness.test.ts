@@ -134,4 +134,32 @@ describe('CONNACK properties the server had no reason to send (MQTT 5)', () => {
     await client.connect();
     expect(client.stats().anomalies).toBe(0);
   });
+
+  it('Response Information the CONNECT did not request closes with 0x82 [MQTT-3.1.2-28]', async () => {
+    const connack: Packet = {
+      cmd: 'connack',
+      sessionPresent: false,
+      reasonCode: 0,
+      properties: { responseInformation: 'replies/' },
+    };
+    broker = await startScriptedBroker(5, connack);
+    client = createClient({ url: broker.url, protocolVersion: 5, reconnect: false });
+    await expect(client.connect()).rejects.toMatchObject({
+      reason: { type: 'protocol-violation', reasonCode: 0x82 },
+    });
+    // Asked for, it is what the server may send.
+    const asking = createClient({
+      url: broker.url,
+      protocolVersion: 5,
+      reconnect: false,
+      properties: { requestResponseInformation: true },
+    });
+    try {
+      await expect(asking.connect()).resolves.toMatchObject({
+        properties: { responseInformation: 'replies/' },
+      });
+    } finally {
+      await asking.end({ force: true });
+    }
+  });
 });
