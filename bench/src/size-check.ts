@@ -20,12 +20,14 @@ export const GOAL_GZIP_BYTES = 30_000;
 
 /**
  * What CI enforces until the goal is met: the last measured size plus about 1 %. It was raised
- * once, by issue 16 and the first part of issue 17: the codec stopped editing mqtt-packet's
- * source text, the client was split into one module per concern, and it learnt version
- * negotiation, option checks, URL credentials and close logs with the cause (44,325 B; see
- * `PREVIOUS_BUILD` and bench/README.md). Otherwise it only ratchets down: lower it with every cut.
+ * by issue 16 and the first part of issue 17: the codec stopped editing mqtt-packet's source
+ * text, the client was split into one module per concern, and it learnt version negotiation,
+ * option checks, URL credentials and close logs with the cause (44,325 B; see `PREVIOUS_BUILD`
+ * and bench/README.md); then by issue 22's protocol points: re-authentication, resubscribe
+ * outcomes, reported anomalies and MQTT 3.1 (45,696 B, +1,371 B). Otherwise it only ratchets
+ * down: lower it with every cut.
  */
-export const BUDGET_GZIP_BYTES = 44_800;
+export const BUDGET_GZIP_BYTES = 46_150;
 
 /**
  * The figures of the last build that edited mqtt-packet's source text for browsers (stubbed
