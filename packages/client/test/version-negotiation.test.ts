@@ -126,6 +126,42 @@ describe('an MQTT 5 broker refusing 5 with 0x84', () => {
   });
 });
 
+describe('a broker refusing 5 and 3.1.1 alike', () => {
+  let server: Server;
+  let url: string;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    // Refuses every CONNECT with the 3.1.1 "unacceptable protocol version" (return code 1),
+    // recording each one's Protocol Name and Level.
+    server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', (chunk: Buffer) => {
+        const length = chunk.readUInt16BE(2);
+        names.push(`${chunk.subarray(4, 4 + length).toString('latin1')} ${chunk[4 + length]}`);
+        socket.end(Uint8Array.of(0x20, 0x02, 0x00, 0x01));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+  });
+
+  it('negotiation stops at 3.1.1: MQTT 3.1 is tried only when pinned', async () => {
+    const c = client({ url });
+    await expect(c.connect()).rejects.toMatchObject({
+      reason: { type: 'connack-refused', reasonCode: 1, protocolVersion: 4 },
+    });
+    expect(names).toEqual(['MQTT 5', 'MQTT 4']);
+    const pinned = client({ url, protocolVersion: 3 });
+    await expect(pinned.connect()).rejects.toMatchObject({ reason: { reasonCode: 1 } });
+    expect(names).toEqual(['MQTT 5', 'MQTT 4', 'MQIsdp 3']);
+  });
+});
+
 describe.skipIf(!hasMosquitto)('the default version against an MQTT 5 broker (mosquitto)', () => {
   let mosquitto: MosquittoHandle;
   beforeAll(async () => {
