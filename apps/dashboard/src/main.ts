@@ -10,8 +10,7 @@ import { renderStats } from './stats.js';
 
 const settings = readSettings(window.location.search);
 byId('timers').textContent = settings.timers;
-const diagram = createDiagram();
-byId('diagram').append(diagram.element);
+const diagram = createDiagram(byId('diagram'));
 diagram.show('idle');
 
 const view: View = {
