@@ -65,7 +65,12 @@ function draw(root: SVGSVGElement, layout: MachineLayout): void {
   root.append(defs);
 
   for (const { edge, points, label } of layout.edges) {
-    const group = svg('g', { class: 'edge', 'data-from': edge.from, 'data-to': edge.to });
+    const group = svg('g', {
+      class: 'edge',
+      'data-key': edgeKey(edge),
+      'data-from': edge.from,
+      'data-to': edge.to,
+    });
     const text = svg('text', {
       class: 'label',
       'text-anchor': 'middle',
@@ -124,6 +129,13 @@ export function createDiagram(container: HTMLElement): Diagram {
   const highlight = (): void => {
     for (const node of root.querySelectorAll<SVGGElement>('.node')) {
       node.classList.toggle('current', node.dataset.state === current.to);
+    }
+    // On a phone the drawing is wider than its box: bring the current state into view.
+    const shown = root.querySelector<SVGGElement>('.node.current');
+    if (shown && container.scrollWidth > container.clientWidth) {
+      const box = shown.getBoundingClientRect();
+      const view = container.getBoundingClientRect();
+      container.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
     }
     const taken = current.from ? edgeKey({ from: current.from, to: current.to }) : '';
     for (const edge of root.querySelectorAll<SVGGElement>('.edge')) {

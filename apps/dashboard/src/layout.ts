@@ -4,7 +4,6 @@
  * and keeps it clear of everything else while routing the edges around it.
  */
 import type { StateType } from '@mqttkit/state';
-import ElkBundled from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ELKConstructorArguments, ElkNode } from 'elkjs/lib/elk-api.js';
 import { labelLines } from './edge-label.js';
 import type { Edge } from './graph.js';
@@ -48,12 +47,22 @@ export interface LayoutSizes {
   readonly nodePadding: number;
 }
 
-// elkjs ships CommonJS with ES-module typings: under NodeNext its default import is typed as the
-// module record, while bundlers hand over `module.exports`, the constructor itself.
 type ElkConstructor = new (args?: ELKConstructorArguments) => ELK;
-const ElkLayout = ((ElkBundled as { default?: ElkConstructor }).default ??
-  ElkBundled) as unknown as ElkConstructor;
-const elk = new ElkLayout();
+let engine: Promise<ELK> | undefined;
+
+/**
+ * ELK is 1.6 MB of compiled Java: loaded on its own, after the page is up. elkjs ships CommonJS
+ * with ES-module typings, so under NodeNext its default export is typed as the module record while
+ * bundlers hand over `module.exports`, the constructor itself.
+ */
+function loadElk(): Promise<ELK> {
+  engine ??= import('elkjs/lib/elk.bundled.js').then(({ default: bundled }) => {
+    const Elk = ((bundled as { default?: ElkConstructor }).default ??
+      bundled) as unknown as ElkConstructor;
+    return new Elk();
+  });
+  return engine;
+}
 
 // Spacings in pixels; the label spacing is what keeps a label clear of its own edge and others.
 const OPTIONS: Record<string, string> = {
@@ -106,7 +115,7 @@ export async function layoutMachine(
       ],
     })),
   };
-  const placed = await elk.layout(graph);
+  const placed = await (await loadElk()).layout(graph);
   const nodes = (placed.children ?? []).map((node, i) => ({
     state: states[i] as StateType,
     ...boxOf(node),
