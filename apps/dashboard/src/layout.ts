@@ -5,6 +5,10 @@
  */
 import type { StateType } from '@mqttkit/state';
 import type { ELK, ELKConstructorArguments, ElkNode } from 'elkjs/lib/elk-api.js';
+import ElkModule from 'elkjs/lib/elk-api.js';
+// ELK itself is 1.6 MB of compiled Java: it runs in a worker of its own, so neither loading it nor
+// laying out holds up the page's main thread (where the client's socket and keepalive live).
+import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import { labelLines } from './edge-label.js';
 import type { Edge } from './graph.js';
 
@@ -48,21 +52,10 @@ export interface LayoutSizes {
 }
 
 type ElkConstructor = new (args?: ELKConstructorArguments) => ELK;
-let engine: Promise<ELK> | undefined;
-
-/**
- * ELK is 1.6 MB of compiled Java: loaded on its own, after the page is up. elkjs ships CommonJS
- * with ES-module typings, so under NodeNext its default export is typed as the module record while
- * bundlers hand over `module.exports`, the constructor itself.
- */
-function loadElk(): Promise<ELK> {
-  engine ??= import('elkjs/lib/elk.bundled.js').then(({ default: bundled }) => {
-    const Elk = ((bundled as { default?: ElkConstructor }).default ??
-      bundled) as unknown as ElkConstructor;
-    return new Elk();
-  });
-  return engine;
-}
+// elkjs ships CommonJS with ES-module typings: under NodeNext its default export is typed as the
+// module record, while bundlers hand over either that record or the constructor itself.
+const ElkApi = ((ElkModule as { default?: ElkConstructor }).default ??
+  ElkModule) as unknown as ElkConstructor;
 
 // Spacings in pixels; the label spacing is what keeps a label clear of its own edge and others.
 const OPTIONS: Record<string, string> = {
@@ -115,7 +108,8 @@ export async function layoutMachine(
       ],
     })),
   };
-  const placed = await (await loadElk()).layout(graph);
+  const elk = new ElkApi({ workerUrl: elkWorkerUrl });
+  const placed = await elk.layout(graph).finally(() => elk.terminateWorker());
   const nodes = (placed.children ?? []).map((node, i) => ({
     state: states[i] as StateType,
     ...boxOf(node),
