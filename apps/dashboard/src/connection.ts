@@ -1,6 +1,7 @@
 /**
  * One client for the page, its events wired to the view: the diagram follows `state`, closes and
- * reconnects go to the events list, PINGREQ/PINGRESP to the pings list, messages to the log.
+ * reconnects go to the events list, PINGREQ/PINGRESP to the pings list, messages to the log and
+ * the topic tree.
  */
 import { createClient, type MqttClient } from '@mqttkit/client';
 import { createRealScheduler, createWorkerTimers } from '@mqttkit/keepalive';
@@ -9,12 +10,14 @@ import type { Diagram } from './diagram.js';
 import { byId, errorText } from './dom.js';
 import type { LogList } from './log.js';
 import type { PageSettings } from './settings.js';
+import type { TopicTreeView } from './topic-tree-view.js';
 
 export interface View {
   diagram: Diagram;
   events: LogList;
   pings: LogList;
   messages: LogList;
+  topics: TopicTreeView;
 }
 
 const decoder = new TextDecoder();
@@ -30,6 +33,8 @@ export function openConnection(settings: PageSettings, view: View): Connection {
     url: settings.url,
     protocolVersion: settings.protocolVersion,
     keepalive: settings.keepalive,
+    ...(settings.username ? { username: settings.username } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
     clientId: `dashboard-${Math.random().toString(16).slice(2, 10)}`,
     reconnect: { initialDelay: 500, maxDelay: 5000 },
     // Worker timers keep pings on time while the tab is hidden; without Worker support
@@ -73,6 +78,7 @@ export function openConnection(settings: PageSettings, view: View): Connection {
       .filter(Boolean)
       .join(', ');
     view.messages.add(`${message.topic} = ${decoder.decode(message.payload)} (${flags})`, 'in');
+    view.topics.record(message.topic, message.payload, message);
   });
   client.on('error', (error) => {
     if (attached) view.events.add(`error: ${errorText(error)}`, 'bad');

@@ -1,89 +1,37 @@
 /**
- * Draws the state machine as SVG from the transition table (`graph.ts`) and highlights the
- * current state and the transition that led to it. Node positions are a hand-made layout for the
- * known states; a state added to the machine later still appears, in a row of its own.
+ * Draws the state machine as SVG from the transition table (`graph.ts`), laid out by ELK
+ * (`layout.ts`), and highlights the current state and the transition that led to it. The layout is
+ * drawn top to bottom, the narrowest ELK gives for this graph; a box narrower than that scrolls.
  */
 import type { StateType } from '@mqttkit/state';
 import { type Edge, STATES, transitionEdges } from './graph.js';
+import { type LayoutSizes, layoutMachine, type MachineLayout, type Point } from './layout.js';
 import { svg } from './svg.js';
 
-interface Point {
-  x: number;
-  y: number;
+// The fonts are set on the elements themselves so that what is measured is what is drawn.
+const LABEL_FONT = '11px system-ui, sans-serif';
+const NODE_FONT = '600 13px ui-monospace, Menlo, monospace';
+const LABEL_LINE = 14;
+/** Narrowest drawing, as a share of its laid-out size: narrower boxes scroll sideways instead. */
+const MIN_SCALE = 0.8;
+
+function textWidth(font: string): (text: string) => number {
+  const context = document.createElement('canvas').getContext('2d');
+  return (text) => {
+    if (!context) return text.length * 7;
+    context.font = font;
+    return context.measureText(text).width;
+  };
 }
 
-const WIDTH = 820;
-const NODE_W = 150;
-const NODE_H = 38;
-const BEND = 28;
-
-const LAYOUT: Partial<Record<StateType, Point>> = {
-  idle: { x: 90, y: 50 },
-  connecting: { x: 310, y: 50 },
-  awaitingConnack: { x: 530, y: 50 },
-  connected: { x: 735, y: 50 },
-  closed: { x: 90, y: 310 },
-  reconnectWait: { x: 310, y: 310 },
-  disconnecting: { x: 620, y: 310 },
+const SIZES: LayoutSizes = {
+  labelChars: 16,
+  measureLabel: textWidth(LABEL_FONT),
+  measureNode: textWidth(NODE_FONT),
+  labelLineHeight: LABEL_LINE,
+  nodeHeight: 34,
+  nodePadding: 14,
 };
-
-function positions(): { at: Map<StateType, Point>; height: number } {
-  const at = new Map<StateType, Point>();
-  let extra = 0;
-  for (const state of STATES) {
-    const known = LAYOUT[state];
-    at.set(state, known ?? { x: 90 + 200 * extra++, y: 420 });
-  }
-  return { at, height: extra > 0 ? 460 : 360 };
-}
-
-/** Where the ray from the node's center towards `toward` leaves its box (plus a margin). */
-function boxExit(center: Point, toward: Point, margin: number): Point {
-  const dx = toward.x - center.x;
-  const dy = toward.y - center.y;
-  const scale = Math.min(
-    dx === 0 ? Number.POSITIVE_INFINITY : (NODE_W / 2 + margin) / Math.abs(dx),
-    dy === 0 ? Number.POSITIVE_INFINITY : (NODE_H / 2 + margin) / Math.abs(dy),
-  );
-  return { x: center.x + dx * scale, y: center.y + dy * scale };
-}
-
-function bezier(a: Point, c: Point, b: Point, t: number): Point {
-  const u = 1 - t;
-  return {
-    x: u * u * a.x + 2 * u * t * c.x + t * t * b.x,
-    y: u * u * a.y + 2 * u * t * c.y + t * t * b.y,
-  };
-}
-
-function label(events: readonly string[]): string {
-  return events.length <= 2 ? events.join(', ') : `${events[0]}, +${events.length - 1}`;
-}
-
-function edgePath(edge: Edge, at: Map<StateType, Point>): { d: string; labelAt: Point } {
-  const a = at.get(edge.from) as Point;
-  const b = at.get(edge.to) as Point;
-  if (edge.from === edge.to) {
-    const x = a.x + NODE_W / 2;
-    return {
-      d: `M ${x} ${a.y - 8} C ${x + 45} ${a.y - 40}, ${x + 45} ${a.y + 40}, ${x + 2} ${a.y + 10}`,
-      labelAt: { x: x + 40, y: a.y + 4 },
-    };
-  }
-  // A quadratic curve bent to the left of its direction, so A->B and B->A never overlap.
-  const length = Math.hypot(b.x - a.x, b.y - a.y);
-  const control = {
-    x: (a.x + b.x) / 2 + ((b.y - a.y) / length) * BEND,
-    y: (a.y + b.y) / 2 - ((b.x - a.x) / length) * BEND,
-  };
-  const start = boxExit(a, control, 0);
-  const end = boxExit(b, control, 3);
-  return {
-    d: `M ${start.x} ${start.y} Q ${control.x} ${control.y} ${end.x} ${end.y}`,
-    // Labels sit a little before the middle, so the labels of edges meeting at one state spread.
-    labelAt: bezier(start, control, end, 0.4),
-  };
-}
 
 function arrowMarker(id: string): SVGMarkerElement {
   const marker = svg('marker', {
@@ -99,59 +47,112 @@ function arrowMarker(id: string): SVGMarkerElement {
   return marker;
 }
 
-export interface Diagram {
-  readonly element: SVGSVGElement;
-  /** Highlights `to` as the current state and the edge from `from` (when given). */
-  show(to: StateType, from?: StateType): void;
-}
+const pathOf = (points: readonly Point[]): string =>
+  points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
 
-export function createDiagram(): Diagram {
-  const { at, height } = positions();
-  const root = svg('svg', {
-    viewBox: `0 0 ${WIDTH} ${height}`,
-    role: 'img',
-    'aria-label': 'connection state machine',
-    class: 'diagram',
-  });
+const edgeKey = (edge: Pick<Edge, 'from' | 'to'>): string => `${edge.from}->${edge.to}`;
+
+function draw(root: SVGSVGElement, layout: MachineLayout): void {
+  root.replaceChildren();
+  root.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+  // Never drawn larger than laid out, nor much smaller: on a phone the card scrolls sideways
+  // rather than shrink the labels below about 9 px.
+  // (A min-width would not carry over to the height the viewBox's aspect ratio gives.)
+  root.style.maxWidth = `${layout.width}px`;
+  root.style.width = `max(100%, ${Math.round(layout.width * MIN_SCALE)}px)`;
   const defs = svg('defs');
   defs.append(arrowMarker('arrow'), arrowMarker('arrow-taken'));
   root.append(defs);
 
-  const edges = new Map<string, SVGGElement>();
-  for (const edge of transitionEdges()) {
-    const { d, labelAt } = edgePath(edge, at);
-    const group = svg('g', { class: 'edge', 'data-from': edge.from, 'data-to': edge.to });
+  for (const { edge, points, label } of layout.edges) {
+    const group = svg('g', {
+      class: 'edge',
+      'data-key': edgeKey(edge),
+      'data-from': edge.from,
+      'data-to': edge.to,
+    });
+    const text = svg('text', {
+      class: 'label',
+      'text-anchor': 'middle',
+      style: `font: ${LABEL_FONT}`,
+    });
+    label.lines.forEach((line, i) => {
+      // Baseline about 3/4 down each line box, so the glyphs sit inside the box ELK reserved.
+      const y = label.y + (i + 0.78) * LABEL_LINE;
+      text.append(svg('tspan', { x: label.x + label.width / 2, y }, line));
+    });
     group.append(
       svg('title', {}, `${edge.from} -> ${edge.to}: ${edge.events.join(', ')}`),
-      svg('path', { d }),
-      svg('text', { x: labelAt.x, y: labelAt.y, 'text-anchor': 'middle' }, label(edge.events)),
+      svg('path', { d: pathOf(points) }),
+      text,
     );
-    edges.set(`${edge.from}->${edge.to}`, group);
     root.append(group);
   }
-
-  const nodes = new Map<StateType, SVGGElement>();
-  for (const [state, p] of at) {
-    const group = svg('g', { class: 'node', 'data-state': state });
+  for (const node of layout.nodes) {
+    const group = svg('g', { class: 'node', 'data-state': node.state });
     group.append(
-      svg('rect', {
-        x: p.x - NODE_W / 2,
-        y: p.y - NODE_H / 2,
-        width: NODE_W,
-        height: NODE_H,
-        rx: 10,
-      }),
-      svg('text', { x: p.x, y: p.y + 5, 'text-anchor': 'middle' }, state),
+      svg('rect', { x: node.x, y: node.y, width: node.width, height: node.height, rx: 10 }),
+      svg(
+        'text',
+        {
+          x: node.x + node.width / 2,
+          y: node.y + node.height / 2,
+          'text-anchor': 'middle',
+          'dominant-baseline': 'central',
+          style: `font: ${NODE_FONT}`,
+        },
+        node.state,
+      ),
     );
-    nodes.set(state, group);
     root.append(group);
   }
+}
 
+export interface Diagram {
+  readonly element: SVGSVGElement;
+  /** Highlights `to` as the current state and the edge from `from` (when given). */
+  show(to: StateType, from?: StateType): void;
+  /** Settles when the first layout is drawn. */
+  readonly ready: Promise<void>;
+}
+
+/** A diagram drawn into `container` once ELK has laid it out (`ready`). */
+export function createDiagram(container: HTMLElement): Diagram {
+  const root = svg('svg', {
+    role: 'img',
+    'aria-label': 'connection state machine',
+    class: 'diagram',
+  });
+  container.append(root);
+  let current: { to: StateType; from?: StateType } = { to: 'idle' };
+
+  const highlight = (): void => {
+    for (const node of root.querySelectorAll<SVGGElement>('.node')) {
+      node.classList.toggle('current', node.dataset.state === current.to);
+    }
+    // On a phone the drawing is wider than its box: bring the current state into view.
+    const shown = root.querySelector<SVGGElement>('.node.current');
+    if (shown && container.scrollWidth > container.clientWidth) {
+      const box = shown.getBoundingClientRect();
+      const view = container.getBoundingClientRect();
+      container.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+    }
+    const taken = current.from ? edgeKey({ from: current.from, to: current.to }) : '';
+    for (const edge of root.querySelectorAll<SVGGElement>('.edge')) {
+      edge.classList.toggle('taken', `${edge.dataset.from}->${edge.dataset.to}` === taken);
+    }
+  };
+
+  const ready = layoutMachine(STATES, transitionEdges(), SIZES).then((layout) => {
+    draw(root, layout);
+    highlight();
+  });
   return {
     element: root,
+    ready,
     show(to, from) {
-      for (const [state, node] of nodes) node.classList.toggle('current', state === to);
-      for (const [key, edge] of edges) edge.classList.toggle('taken', key === `${from}->${to}`);
+      current = from === undefined ? { to } : { to, from };
+      highlight();
     },
   };
 }

@@ -16,6 +16,9 @@ export interface PageSettings {
    * or `worker` (a dedicated worker from `@mqttkit/keepalive`'s `createWorkerTimers()`).
    */
   timers: 'host' | 'worker';
+  /** From the header's fields or a saved connection, never from the query string. */
+  username?: string;
+  password?: string;
 }
 
 export function readSettings(search: string): PageSettings {
