@@ -24,7 +24,12 @@ const CHUNK = new Uint8Array(16 * 1024).fill(7);
 function floodUntilBlocked(write: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     const step = (): void => {
-      for (let i = 0; i < 64; i++) if (!write()) return resolve();
+      for (let i = 0; i < 64; i++) {
+        if (!write()) {
+          resolve();
+          return;
+        }
+      }
       setImmediate(step);
     };
     step();
