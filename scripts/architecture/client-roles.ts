@@ -27,7 +27,7 @@ export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
     'outbox',
     'packet-log',
   ],
-  inbound: ['inbound-dispatch', 'inbound-rules'],
+  inbound: ['inbound-dispatch', 'inbound-rules', 'inbound-flow'],
   operations: ['operations', 'arguments', 'abortable', 'offline-queue', 'requests', 'messages'],
   session: [
     'session',

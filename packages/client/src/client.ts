@@ -19,6 +19,7 @@ import { TypedEmitter } from './emitter.js';
 import { ConnectError, hex, InvalidArgumentError, OperationAbortedError } from './errors.js';
 import type { AbortSignalLike } from './globals.js';
 import { InboundDispatch } from './inbound-dispatch.js';
+import { InboundFlow } from './inbound-flow.js';
 import { LifecycleEvents } from './lifecycle-events.js';
 import { createMemoryStore } from './memory-store.js';
 import { createMessageIterator, type MessagesOptions } from './messages.js';
@@ -60,6 +61,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #operations: Operations;
   readonly #lifecycle: LifecycleEvents;
   readonly #executor: EffectsExecutor;
+  readonly #flow: InboundFlow;
   #restored: Promise<void> | undefined;
 
   /** The facade as its parts see it (see `ClientEmitter`). */
@@ -102,7 +104,15 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       random: opts.random,
       logger: opts.logger,
     });
-    this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox);
+    this.#flow = new InboundFlow({
+      keepalive: this.#keepalive,
+      session: this.#session,
+      receiveMaximum: opts.receiveMaximum,
+      messageListeners: () => this.listenerCount('message'),
+    });
+    this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox, () =>
+      this.#flow.awaiting(),
+    );
     this.#lifecycle = new LifecycleEvents(opts.logger, events);
     const parts = {
       opts,
@@ -115,7 +125,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     };
     this.#executor = new EffectsExecutor({
       ...parts,
-      inbound: new InboundDispatch(parts),
+      inbound: new InboundDispatch({ ...parts, flow: this.#flow }),
       operations: this.#operations,
       lifecycle: this.#lifecycle,
     });
@@ -242,6 +252,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       lastRttMs: k.lastRttMs,
       inflight: this.#session.inflightCount,
       queued: this.#operations.queued + this.#session.waitingCount,
+      ...this.#flow.stats(),
     };
   }
 
@@ -266,6 +277,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       filter,
       { bufferSize: options.bufferSize ?? this.#opts.messageBufferSize, ...options },
       this.#opts.logger,
+      this.#flow.consumer(),
     );
   }
 

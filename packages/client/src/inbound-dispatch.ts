@@ -19,6 +19,7 @@ import type { Keepalive } from '@mqttkit/keepalive';
 import { inbound } from '@mqttkit/state';
 import { type ClientEmitter, listenerThrew } from './client-emitter.js';
 import type { ConnectPackets } from './connect-packet.js';
+import type { InboundFlow } from './inbound-flow.js';
 import { checkInbound } from './inbound-rules.js';
 import type { Link } from './link.js';
 import { isTracing } from './logger.js';
@@ -37,6 +38,7 @@ export interface InboundParts {
   readonly outbox: Outbox;
   readonly connectPackets: ConnectPackets;
   readonly events: ClientEmitter;
+  readonly flow: InboundFlow;
 }
 
 export class InboundDispatch {
@@ -47,7 +49,10 @@ export class InboundDispatch {
   readonly #outbox: Outbox;
   readonly #connectPackets: ConnectPackets;
   readonly #events: ClientEmitter;
+  readonly #flow: InboundFlow;
   readonly #tracing: boolean;
+  /** The link whose broker went past our Receive Maximum, reported once per link. */
+  #overReported: Link | undefined;
 
   constructor(parts: InboundParts) {
     this.#opts = parts.opts;
@@ -57,6 +62,7 @@ export class InboundDispatch {
     this.#outbox = parts.outbox;
     this.#connectPackets = parts.connectPackets;
     this.#events = parts.events;
+    this.#flow = parts.flow;
     this.#tracing = isTracing(parts.opts.logger);
   }
 
@@ -98,6 +104,9 @@ export class InboundDispatch {
         // checkInbound has refused AUTH outside an exchange, so this is the handshake's.
         this.#answerAuth(packet, link);
         return;
+      case 'publish':
+        if (this.#receiveMaximumBroken(packet, link)) return;
+        break;
       default:
         break;
     }
@@ -109,14 +118,37 @@ export class InboundDispatch {
     }
     if (!result.message) {
       this.#outbox.write(result.send);
+      // An answer the client awaited came (a PUBACK, a SUBACK): reading may stop again.
+      this.#flow.update(link);
       return;
     }
     if (!this.#opts.ackAfterHandler || result.message.qos === 0) {
       this.#outbox.write(result.send);
       this.#deliver(result.message);
-      return;
+    } else {
+      link.holdAcks(result.send, this.#deliver(result.message));
     }
-    link.holdAcks(result.send, this.#deliver(result.message));
+    this.#flow.update(link);
+  }
+
+  /** `link` sent acks it held: inbound flow control may read again. */
+  acksReleased(link: Link): void {
+    this.#flow.update(link);
+  }
+
+  /** MQTT 5: a broker past our Receive Maximum is reported, and closed with 0x93 far past it. */
+  #receiveMaximumBroken(packet: PublishPacket, link: Link): boolean {
+    const check = this.#flow.receiveMaximumCheck(packet, link);
+    if (check === 'within') return false;
+    const message = `more than Receive Maximum (${this.#opts.receiveMaximum}) unacknowledged QoS 1/2 PUBLISH [MQTT-3.3.4-9]`;
+    if (check === 'over') {
+      if (this.#overReported !== link)
+        this.#opts.logger.warn({ packetId: packet.packetId }, message);
+      this.#overReported = link;
+      return false;
+    }
+    this.#runner.dispatch({ type: 'protocolViolation', reasonCode: 0x93, message });
+    return true;
   }
 
   decodeFailed(error: CodecError): void {

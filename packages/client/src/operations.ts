@@ -43,11 +43,21 @@ export class Operations {
   /** Made by the first `request()`. */
   #requests: Requests | undefined;
 
-  constructor(opts: ResolvedOptions, runner: Runner, session: Session, outbox: Outbox) {
+  /** Told when an operation that awaits the broker's answer is written (inbound flow control). */
+  readonly #onAwaiting: (() => void) | undefined;
+
+  constructor(
+    opts: ResolvedOptions,
+    runner: Runner,
+    session: Session,
+    outbox: Outbox,
+    onAwaiting?: () => void,
+  ) {
     this.#opts = opts;
     this.#runner = runner;
     this.#session = session;
     this.#outbox = outbox;
+    this.#onAwaiting = onAwaiting;
   }
 
   /** Operations waiting in the offline queue. */
@@ -151,6 +161,7 @@ export class Operations {
     this.#outbox.write(
       op.kind === 'publish' ? this.#session.publish(op) : this.#session.sendAckable(op),
     );
+    if (op.kind !== 'publish' || op.packet.qos > 0) this.#onAwaiting?.();
   }
 }
 

@@ -140,7 +140,12 @@ export interface ClientOptions {
   queue?: false | QueueOptions;
   /** Largest packet accepted from the broker (sent as Maximum Packet Size under MQTT 5). */
   maxPacketSize?: number;
-  /** MQTT 5 Receive Maximum we announce (how many QoS 1/2 messages the broker may send unacked). */
+  /**
+   * MQTT 5 Receive Maximum we announce (how many QoS 1/2 messages the broker may send unacked);
+   * default 65535, the spec's value when none is announced. A broker past it is closed with
+   * 0x93. Under MQTT 3.1.1 it bounds the messages held for `ackAfterHandler`: at the bound the
+   * client stops reading the socket until handlers catch up.
+   */
   receiveMaximum?: number;
   /** MQTT 5 Topic Alias Maximum we announce (incoming aliases). Default 0 (none). */
   topicAliasMaximum?: number;
@@ -210,6 +215,8 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly messageBufferSize: number;
   readonly ackAfterHandler: boolean;
+  /** The Receive Maximum we announce (65535 when none is), the bound of inbound flow control. */
+  readonly receiveMaximum: number;
   /** The keepalive engine's clock: its timers never hold a process open (the socket does). */
   readonly scheduler: Scheduler;
   /**
@@ -401,6 +408,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     logger: options.logger ?? noopLogger,
     messageBufferSize,
     ackAfterHandler: options.ackAfterHandler === true,
+    // Absent, the Receive Maximum is 65535 (MQTT 5 section 3.1.2.11.3).
+    receiveMaximum: connectProperties?.receiveMaximum ?? receiveMaximum ?? 65_535,
     scheduler,
     lifecycleScheduler,
     random,

@@ -128,6 +128,10 @@ export interface ClientStats {
   inflight: number;
   /** Operations waiting: offline queue, send window, packet ids. */
   queued: number;
+  /** Received messages whose acks wait for their handlers (`ackAfterHandler`), on this link. */
+  held: number;
+  /** The client stopped reading the socket: its consumers are full (inbound flow control). */
+  readingPaused: boolean;
 }
 
 /** A SUBACK result with the MQTT 5 extras. */
