@@ -40,6 +40,8 @@ export class Operations {
   readonly #outbox: Outbox;
   /** Made by the first operation queued while offline (most clients never queue one). */
   #queue: OfflineQueue<Op> | undefined;
+  /** `overflow: 'wait'`: operations waiting for room in the full queue, in order. */
+  #waiting: Op[] | undefined;
   /** Made by the first `request()`. */
   #requests: Requests | undefined;
 
@@ -60,9 +62,9 @@ export class Operations {
     this.#onAwaiting = onAwaiting;
   }
 
-  /** Operations waiting in the offline queue. */
+  /** Operations waiting in the offline queue, or for room in it. */
   get queued(): number {
-    return this.#queue?.length ?? 0;
+    return (this.#queue?.length ?? 0) + (this.#waiting?.length ?? 0);
   }
 
   get requests(): Requests {
@@ -77,7 +79,9 @@ export class Operations {
         return;
       }
       const onAbort = (): void => {
-        const removed = this.#queue?.remove(op) === true || this.#session.cancel(op);
+        const queued = this.#queue?.remove(op) === true;
+        if (queued) this.#admitWaiting();
+        const removed = queued || this.#stopWaiting(op) || this.#session.cancel(op);
         const deferred = op.deferred;
         op.deferred = undefined;
         deferred?.reject(new OperationAbortedError(!removed, signal?.reason));
@@ -101,9 +105,13 @@ export class Operations {
         return;
       }
       this.#queue ??= createOfflineQueue<Op>(queueOptions, queuedBytes);
-      const pushed = this.#queue.push(op);
+      const wait = queueOptions.overflow === 'wait' && this.#queue.fits(op);
+      // Behind those already waiting: operations leave in the order they were made.
+      const pushed =
+        wait && this.#waiting?.length ? { accepted: false as const } : this.#queue.push(op);
       if (!pushed.accepted) {
-        op.deferred?.reject(new QueueFullError(false));
+        if (wait) (this.#waiting ??= []).push(op);
+        else op.deferred?.reject(new QueueFullError(false));
         return;
       }
       for (const dropped of pushed.dropped ?? [])
@@ -133,18 +141,39 @@ export class Operations {
     return out.results.map((r) => withAck({ ...r }, out.properties));
   }
 
-  /** Connected: send what was queued while offline, in order. */
+  /** Connected: send what was queued while offline, in order, then what waited for room. */
   flushQueued(): void {
     for (const op of this.#queue?.drain() ?? []) this.#send(op);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    for (const op of waiting ?? []) this.#send(op);
   }
 
   /** The client stopped: every caller waiting gets a `ConnectionClosedError`. */
   rejectPending(reason: CloseReason): void {
     this.#session.rejectAll((written) => new ConnectionClosedError(reason, written));
-    for (const op of this.#queue?.drain() ?? []) {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    for (const op of [...(this.#queue?.drain() ?? []), ...waiting]) {
       op.deferred?.reject(new ConnectionClosedError(reason, false));
     }
     this.#requests?.rejectAll(new ConnectionClosedError(reason, true));
+  }
+
+  /** Room was made in the queue: the operations waiting for it move in, oldest first. */
+  #admitWaiting(): void {
+    const waiting = this.#waiting;
+    const queue = this.#queue;
+    if (!waiting || !queue) return;
+    while (waiting.length > 0 && queue.push(waiting[0] as Op).accepted) waiting.shift();
+  }
+
+  /** Removes a waiting operation (aborted); false when it was not waiting. */
+  #stopWaiting(op: Op): boolean {
+    const at = this.#waiting?.indexOf(op) ?? -1;
+    if (at < 0) return false;
+    this.#waiting?.splice(at, 1);
+    return true;
   }
 
   #send(op: Op): void {

@@ -41,8 +41,14 @@ export interface QueueOptions {
   maxMessages?: number;
   /** Optional bound on the payload bytes kept. */
   maxBytes?: number;
-  /** What a full queue does with a new operation. Default `reject-new` (`QueueFullError`). */
-  overflow?: 'reject-new' | 'drop-oldest';
+  /**
+   * What a full queue does with a new operation. Default `reject-new` (`QueueFullError`).
+   * `drop-oldest` evicts the oldest (telemetry where the newest reading matters). `wait`: the
+   * operation waits for room, in order, and its promise stays pending meanwhile: nothing is
+   * refused or lost, the caller's `signal` aborts the wait, `end()` rejects it. Only an operation
+   * that could never fit (`maxMessages` 0, a payload above `maxBytes`) is refused.
+   */
+  overflow?: 'reject-new' | 'drop-oldest' | 'wait';
 }
 
 /** The Will message the broker publishes when the connection ends without DISCONNECT. */
@@ -345,8 +351,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     const maxMessages = checkInt('queue.maxMessages', q.maxMessages, 0, 2 ** 31 - 1) ?? 1000;
     const maxBytes = checkInt('queue.maxBytes', q.maxBytes, 0, 2 ** 53 - 1);
     const overflow = q.overflow ?? 'reject-new';
-    if (overflow !== 'reject-new' && overflow !== 'drop-oldest') {
-      throw new InvalidOptionError('queue.overflow', "'reject-new' or 'drop-oldest'");
+    if (overflow !== 'reject-new' && overflow !== 'drop-oldest' && overflow !== 'wait') {
+      throw new InvalidOptionError('queue.overflow', "'reject-new', 'drop-oldest' or 'wait'");
     }
     queue =
       maxBytes === undefined ? { maxMessages, overflow } : { maxMessages, overflow, maxBytes };
