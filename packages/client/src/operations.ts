@@ -110,8 +110,9 @@ export class Operations {
       const pushed =
         wait && this.#waiting?.length ? { accepted: false as const } : this.#queue.push(op);
       if (!pushed.accepted) {
-        if (wait) (this.#waiting ??= []).push(op);
-        else op.deferred?.reject(new QueueFullError(false));
+        if (!wait) op.deferred?.reject(new QueueFullError(false));
+        else if (this.#waiting) this.#waiting.push(op);
+        else this.#waiting = [op];
         return;
       }
       for (const dropped of pushed.dropped ?? [])
