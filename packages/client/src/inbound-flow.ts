@@ -65,10 +65,7 @@ export interface InboundFlowStats {
 export const RECEIVE_MAXIMUM_TOLERANCE = 1000;
 
 export class InboundFlow {
-  readonly #keepalive: Keepalive;
-  readonly #session: Session;
-  readonly #receiveMaximum: number;
-  readonly #messageListeners: () => number;
+  readonly #parts: InboundFlowParts;
   #consumers = 0;
   #fullConsumers = 0;
   /** The link that last delivered a message. */
@@ -77,10 +74,7 @@ export class InboundFlow {
   #paused: Link | undefined;
 
   constructor(parts: InboundFlowParts) {
-    this.#keepalive = parts.keepalive;
-    this.#session = parts.session;
-    this.#receiveMaximum = parts.receiveMaximum;
-    this.#messageListeners = parts.messageListeners;
+    this.#parts = parts;
   }
 
   /**
@@ -96,11 +90,16 @@ export class InboundFlow {
    */
   receiveMaximumCheck(packet: PublishPacket, link: Link): 'within' | 'over' | 'exceeded' {
     if (link.protocolVersion !== 5 || packet.qos === 0) return 'within';
-    const unacknowledged = link.heldPubacks + this.#session.inboundAwaitingPubrel;
-    if (unacknowledged < this.#receiveMaximum || !this.#session.startsInboundFlow(packet)) {
+    const unacknowledged = link.heldPubacks + this.#parts.session.inboundAwaitingPubrel;
+    if (
+      unacknowledged < this.#parts.receiveMaximum ||
+      !this.#parts.session.startsInboundFlow(packet)
+    ) {
       return 'within';
     }
-    return unacknowledged < this.#receiveMaximum + RECEIVE_MAXIMUM_TOLERANCE ? 'over' : 'exceeded';
+    return unacknowledged < this.#parts.receiveMaximum + RECEIVE_MAXIMUM_TOLERANCE
+      ? 'over'
+      : 'exceeded';
   }
 
   /** An operation that awaits the broker's answer was written: reading may not stay stopped. */
@@ -155,15 +154,15 @@ export class InboundFlow {
   }
 
   #wantsPause(link: Link): boolean {
-    if (this.#session.awaitsBroker) return false;
+    if (this.#parts.session.awaitsBroker) return false;
     if (
       this.#fullConsumers > 0 &&
       this.#fullConsumers === this.#consumers &&
-      this.#messageListeners() === this.#consumers
+      this.#parts.messageListeners() === this.#consumers
     ) {
       return true;
     }
-    return link.protocolVersion === 4 && link.heldAcks >= this.#receiveMaximum;
+    return link.protocolVersion === 4 && link.heldAcks >= this.#parts.receiveMaximum;
   }
 
   #apply(link: Link): void {
@@ -174,11 +173,11 @@ export class InboundFlow {
     if (pause) {
       if (link.connack === undefined || !link.connection.pauseReading()) return;
       this.#paused = link;
-      this.#keepalive.readingPaused();
+      this.#parts.keepalive.readingPaused();
       return;
     }
     this.#paused = undefined;
     link.connection.resumeReading();
-    this.#keepalive.readingResumed();
+    this.#parts.keepalive.readingResumed();
   }
 }
