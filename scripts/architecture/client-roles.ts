@@ -28,7 +28,7 @@ export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
     'outbox',
     'packet-log',
   ],
-  inbound: ['inbound-dispatch', 'inbound-rules', 'reauthentication'],
+  inbound: ['inbound-dispatch', 'inbound-rules', 'inbound-flow', 'reauthentication'],
   operations: ['operations', 'arguments', 'abortable', 'offline-queue', 'requests', 'messages'],
   session: [
     'session',

@@ -25,6 +25,7 @@ import {
 } from './errors.js';
 import type { AbortSignalLike } from './globals.js';
 import { InboundDispatch } from './inbound-dispatch.js';
+import { InboundFlow } from './inbound-flow.js';
 import { LifecycleEvents } from './lifecycle-events.js';
 import { createMemoryStore } from './memory-store.js';
 import { createMessageIterator, type MessagesOptions } from './messages.js';
@@ -74,6 +75,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #executor: EffectsExecutor;
   readonly #reauthentication: Reauthentication | undefined;
   readonly #reports: ProtocolReports;
+  readonly #flow: InboundFlow;
   #restored: Promise<void> | undefined;
 
   /** The facade as its parts see it (see `ClientEmitter`). */
@@ -120,7 +122,15 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       random: opts.random,
       logger: opts.logger,
     });
-    this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox);
+    this.#flow = new InboundFlow({
+      keepalive: this.#keepalive,
+      session: this.#session,
+      receiveMaximum: opts.receiveMaximum,
+      messageListeners: () => this.listenerCount('message'),
+    });
+    this.#operations = new Operations(opts, this.#runner, this.#session, this.#outbox, () =>
+      this.#flow.awaiting(),
+    );
     this.#lifecycle = new LifecycleEvents(opts.logger, events);
     this.#reauthentication = opts.auth
       ? new Reauthentication(opts.auth, this.#outbox, events, () => {
@@ -143,7 +153,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     };
     this.#executor = new EffectsExecutor({
       ...parts,
-      inbound: new InboundDispatch(parts),
+      inbound: new InboundDispatch({ ...parts, flow: this.#flow }),
       operations: this.#operations,
       lifecycle: this.#lifecycle,
     });
@@ -312,6 +322,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       queued: this.#operations.queued + this.#session.waitingCount,
       resubscribeRefused: this.#reports.resubscribeRefused,
       anomalies: this.#reports.anomalies,
+      ...this.#flow.stats(),
     };
   }
 
@@ -336,6 +347,7 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
       filter,
       { bufferSize: options.bufferSize ?? this.#opts.messageBufferSize, ...options },
       this.#opts.logger,
+      this.#flow.consumer(),
     );
   }
 

@@ -157,6 +157,18 @@ export class Connection {
     return this.#transport !== undefined && !this.#closed;
   }
 
+  /**
+   * Stops reading the socket (inbound flow control): the broker is slowed by TCP's window.
+   * `false` when the transport cannot (a browser WebSocket) or the link is not open.
+   */
+  pauseReading(): boolean {
+    return this.isOpen && this.#transport?.pauseReading() === true;
+  }
+
+  resumeReading(): void {
+    if (this.isOpen) this.#transport?.resumeReading();
+  }
+
   /** Graceful: flush what was written, then end. `force`: destroy at once (or abort the open). */
   close(force: boolean): void {
     if (this.#closed) return;

@@ -19,6 +19,7 @@ import type { Keepalive } from '@mqttkit/keepalive';
 import { inbound } from '@mqttkit/state';
 import { type ClientEmitter, listenerThrew } from './client-emitter.js';
 import type { ConnectPackets } from './connect-packet.js';
+import type { InboundFlow } from './inbound-flow.js';
 import { checkInbound } from './inbound-rules.js';
 import type { Link } from './link.js';
 import { isTracing } from './logger.js';
@@ -42,6 +43,7 @@ export interface InboundParts {
   readonly reports: ProtocolReports;
   /** Set when the client authenticates with a method (`auth`): AUTH 0x19 on a live link. */
   readonly reauthentication?: Reauthentication | undefined;
+  readonly flow: InboundFlow;
 }
 
 export class InboundDispatch {
@@ -54,7 +56,10 @@ export class InboundDispatch {
   readonly #events: ClientEmitter;
   readonly #reauthentication: Reauthentication | undefined;
   readonly #reports: ProtocolReports;
+  readonly #flow: InboundFlow;
   readonly #tracing: boolean;
+  /** The link whose broker went past our Receive Maximum, reported once per link. */
+  #overReported: Link | undefined;
 
   constructor(parts: InboundParts) {
     this.#opts = parts.opts;
@@ -66,6 +71,7 @@ export class InboundDispatch {
     this.#events = parts.events;
     this.#reauthentication = parts.reauthentication;
     this.#reports = parts.reports;
+    this.#flow = parts.flow;
     this.#tracing = isTracing(parts.opts.logger);
   }
 
@@ -113,6 +119,9 @@ export class InboundDispatch {
         if (handshake) this.#answerAuth(packet, link);
         else this.#reauthentication?.receive(packet, link);
         return;
+      case 'publish':
+        if (this.#receiveMaximumBroken(packet, link)) return;
+        break;
       default:
         break;
     }
@@ -124,14 +133,37 @@ export class InboundDispatch {
     }
     if (!result.message) {
       this.#outbox.write(result.send);
+      // An answer the client awaited came (a PUBACK, a SUBACK): reading may stop again.
+      this.#flow.update(link);
       return;
     }
     if (!this.#opts.ackAfterHandler || result.message.qos === 0) {
       this.#outbox.write(result.send);
       this.#deliver(result.message);
-      return;
+    } else {
+      link.holdAcks(result.send, this.#deliver(result.message));
     }
-    link.holdAcks(result.send, this.#deliver(result.message));
+    this.#flow.update(link);
+  }
+
+  /** `link` sent acks it held: inbound flow control may read again. */
+  acksReleased(link: Link): void {
+    this.#flow.update(link);
+  }
+
+  /** MQTT 5: a broker past our Receive Maximum is reported, and closed with 0x93 far past it. */
+  #receiveMaximumBroken(packet: PublishPacket, link: Link): boolean {
+    const check = this.#flow.receiveMaximumCheck(packet, link);
+    if (check === 'within') return false;
+    const message = `more than Receive Maximum (${this.#opts.receiveMaximum}) unacknowledged QoS 1/2 PUBLISH [MQTT-3.3.4-9]`;
+    if (check === 'over') {
+      if (this.#overReported !== link)
+        this.#opts.logger.warn({ packetId: packet.packetId }, message);
+      this.#overReported = link;
+      return false;
+    }
+    this.#runner.dispatch({ type: 'protocolViolation', reasonCode: 0x93, message });
+    return true;
   }
 
   decodeFailed(error: CodecError): void {

@@ -48,6 +48,7 @@ export class Link implements ConnectionHandlers {
   #overrides: ConnectOverrides | undefined;
   /** Acks held until their message's handlers settle (`ackAfterHandler`), in arrival order. */
   #heldAcks: HeldAck[] | undefined;
+  #heldPubacks = 0;
   readonly #host: LinkHost;
   /** The URL of this link's attempt, user info included (`options.url` or the hook's). */
   #url: string;
@@ -108,6 +109,7 @@ export class Link implements ConnectionHandlers {
     const held: HeldAck = { packets, ready: false };
     this.#heldAcks ??= [];
     this.#heldAcks.push(held);
+    if (packets[0]?.cmd === 'puback') this.#heldPubacks++;
     const release = (): void => {
       held.ready = true;
       this.#flushHeldAcks();
@@ -120,10 +122,23 @@ export class Link implements ConnectionHandlers {
     const heldAcks = this.#heldAcks;
     // Acks belong to the link their PUBLISH came on; the broker resends on the next one.
     if (!heldAcks || !this.isOpen) return;
+    if (!heldAcks[0]?.ready) return;
     while (heldAcks[0]?.ready) {
       const held = heldAcks.shift() as HeldAck;
+      if (held.packets[0]?.cmd === 'puback') this.#heldPubacks--;
       this.#host.outbox.write(held.packets);
     }
+    this.#host.inbound.acksReleased(this);
+  }
+
+  /** Messages whose acks are held (`ackAfterHandler`), released or not: what this link holds. */
+  get heldAcks(): number {
+    return this.#heldAcks?.length ?? 0;
+  }
+
+  /** Held PUBACKs: QoS 1 messages the broker counts as unacknowledged. */
+  get heldPubacks(): number {
+    return this.#heldPubacks;
   }
 
   onOpen(): void {

@@ -7,6 +7,8 @@
  *   `QueueFullError`); what was queued first is sent first, nothing queued is lost.
  * - `drop-oldest`: the oldest items are evicted to make room (their promises reject with
  *   `QueueFullError`, `dropped: true`); for telemetry where the newest reading matters most.
+ * - `wait`: the queue refuses like `reject-new`; the caller (`operations.ts`) then keeps the
+ *   operation waiting for room instead of rejecting it.
  *
  * A ring buffer: `push` and `shift` are O(1) amortised and allocate nothing once the ring has
  * grown to its working size; `remove` (an aborted operation) is O(n).
@@ -16,7 +18,7 @@ import { QueueFullError } from './errors.js';
 // Re-exported for the modules that import it from here; the class lives with the other errors.
 export { QueueFullError };
 
-export type OverflowPolicy = 'reject-new' | 'drop-oldest';
+export type OverflowPolicy = 'reject-new' | 'drop-oldest' | 'wait';
 
 export interface QueueOptions {
   /** Items kept at most (0 disables queueing: every push is refused). Default 1000. */
@@ -53,6 +55,8 @@ export interface OfflineQueue<T> {
   readonly bytes: number;
   /** Removes `item` (compared with ===) wherever it is; false when it is not queued. */
   remove(item: T): boolean;
+  /** Whether `item` could ever be queued (it fits an empty queue). */
+  fits(item: T): boolean;
 }
 
 // Shared results: the common push allocates nothing.
@@ -139,6 +143,10 @@ export function createOfflineQueue<T>(
 
     get bytes(): number {
       return bytes;
+    },
+
+    fits(item: T): boolean {
+      return maxMessages > 0 && sizeOf(item) <= maxBytes;
     },
 
     remove(item: T): boolean {

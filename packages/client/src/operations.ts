@@ -40,19 +40,31 @@ export class Operations {
   readonly #outbox: Outbox;
   /** Made by the first operation queued while offline (most clients never queue one). */
   #queue: OfflineQueue<Op> | undefined;
+  /** `overflow: 'wait'`: operations waiting for room in the full queue, in order. */
+  #waiting: Op[] | undefined;
   /** Made by the first `request()`. */
   #requests: Requests | undefined;
 
-  constructor(opts: ResolvedOptions, runner: Runner, session: Session, outbox: Outbox) {
+  /** Told when an operation that awaits the broker's answer is written (inbound flow control). */
+  readonly #onAwaiting: (() => void) | undefined;
+
+  constructor(
+    opts: ResolvedOptions,
+    runner: Runner,
+    session: Session,
+    outbox: Outbox,
+    onAwaiting?: () => void,
+  ) {
     this.#opts = opts;
     this.#runner = runner;
     this.#session = session;
     this.#outbox = outbox;
+    this.#onAwaiting = onAwaiting;
   }
 
-  /** Operations waiting in the offline queue. */
+  /** Operations waiting in the offline queue, or for room in it. */
   get queued(): number {
-    return this.#queue?.length ?? 0;
+    return (this.#queue?.length ?? 0) + (this.#waiting?.length ?? 0);
   }
 
   get requests(): Requests {
@@ -67,7 +79,9 @@ export class Operations {
         return;
       }
       const onAbort = (): void => {
-        const removed = this.#queue?.remove(op) === true || this.#session.cancel(op);
+        const queued = this.#queue?.remove(op) === true;
+        if (queued) this.#admitWaiting();
+        const removed = queued || this.#stopWaiting(op) || this.#session.cancel(op);
         const deferred = op.deferred;
         op.deferred = undefined;
         deferred?.reject(new OperationAbortedError(!removed, signal?.reason));
@@ -91,9 +105,14 @@ export class Operations {
         return;
       }
       this.#queue ??= createOfflineQueue<Op>(queueOptions, queuedBytes);
-      const pushed = this.#queue.push(op);
+      const wait = queueOptions.overflow === 'wait' && this.#queue.fits(op);
+      // Behind those already waiting: operations leave in the order they were made.
+      const pushed =
+        wait && this.#waiting?.length ? { accepted: false as const } : this.#queue.push(op);
       if (!pushed.accepted) {
-        op.deferred?.reject(new QueueFullError(false));
+        if (!wait) op.deferred?.reject(new QueueFullError(false));
+        else if (this.#waiting) this.#waiting.push(op);
+        else this.#waiting = [op];
         return;
       }
       for (const dropped of pushed.dropped ?? [])
@@ -123,18 +142,39 @@ export class Operations {
     return out.results.map((r) => withAck({ ...r }, out.properties));
   }
 
-  /** Connected: send what was queued while offline, in order. */
+  /** Connected: send what was queued while offline, in order, then what waited for room. */
   flushQueued(): void {
     for (const op of this.#queue?.drain() ?? []) this.#send(op);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    for (const op of waiting ?? []) this.#send(op);
   }
 
   /** The client stopped: every caller waiting gets a `ConnectionClosedError`. */
   rejectPending(reason: CloseReason): void {
     this.#session.rejectAll((written) => new ConnectionClosedError(reason, written));
-    for (const op of this.#queue?.drain() ?? []) {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    for (const op of [...(this.#queue?.drain() ?? []), ...waiting]) {
       op.deferred?.reject(new ConnectionClosedError(reason, false));
     }
     this.#requests?.rejectAll(new ConnectionClosedError(reason, true));
+  }
+
+  /** Room was made in the queue: the operations waiting for it move in, oldest first. */
+  #admitWaiting(): void {
+    const waiting = this.#waiting;
+    const queue = this.#queue;
+    if (!waiting || !queue) return;
+    while (waiting.length > 0 && queue.push(waiting[0] as Op).accepted) waiting.shift();
+  }
+
+  /** Removes a waiting operation (aborted); false when it was not waiting. */
+  #stopWaiting(op: Op): boolean {
+    const at = this.#waiting?.indexOf(op) ?? -1;
+    if (at < 0) return false;
+    this.#waiting?.splice(at, 1);
+    return true;
   }
 
   #send(op: Op): void {
@@ -151,6 +191,7 @@ export class Operations {
     this.#outbox.write(
       op.kind === 'publish' ? this.#session.publish(op) : this.#session.sendAckable(op),
     );
+    if (op.kind !== 'publish' || op.packet.qos > 0) this.#onAwaiting?.();
   }
 }
 

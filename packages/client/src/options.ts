@@ -41,8 +41,14 @@ export interface QueueOptions {
   maxMessages?: number;
   /** Optional bound on the payload bytes kept. */
   maxBytes?: number;
-  /** What a full queue does with a new operation. Default `reject-new` (`QueueFullError`). */
-  overflow?: 'reject-new' | 'drop-oldest';
+  /**
+   * What a full queue does with a new operation. Default `reject-new` (`QueueFullError`).
+   * `drop-oldest` evicts the oldest (telemetry where the newest reading matters). `wait`: the
+   * operation waits for room, in order, and its promise stays pending meanwhile: nothing is
+   * refused or lost, the caller's `signal` aborts the wait, `end()` rejects it. Only an operation
+   * that could never fit (`maxMessages` 0, a payload above `maxBytes`) is refused.
+   */
+  overflow?: 'reject-new' | 'drop-oldest' | 'wait';
 }
 
 /** The Will message the broker publishes when the connection ends without DISCONNECT. */
@@ -145,7 +151,12 @@ export interface ClientOptions {
   queue?: false | QueueOptions;
   /** Largest packet accepted from the broker (sent as Maximum Packet Size under MQTT 5). */
   maxPacketSize?: number;
-  /** MQTT 5 Receive Maximum we announce (how many QoS 1/2 messages the broker may send unacked). */
+  /**
+   * MQTT 5 Receive Maximum we announce (how many QoS 1/2 messages the broker may send unacked);
+   * default 65535, the spec's value when none is announced. A broker past it is closed with
+   * 0x93. Under MQTT 3.1.1 it bounds the messages held for `ackAfterHandler`: at the bound the
+   * client stops reading the socket until handlers catch up.
+   */
   receiveMaximum?: number;
   /** MQTT 5 Topic Alias Maximum we announce (incoming aliases). Default 0 (none). */
   topicAliasMaximum?: number;
@@ -218,6 +229,8 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly messageBufferSize: number;
   readonly ackAfterHandler: boolean;
+  /** The Receive Maximum we announce (65535 when none is), the bound of inbound flow control. */
+  readonly receiveMaximum: number;
   /** The keepalive engine's clock: its timers never hold a process open (the socket does). */
   readonly scheduler: Scheduler;
   /**
@@ -353,8 +366,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     const maxMessages = checkInt('queue.maxMessages', q.maxMessages, 0, 2 ** 31 - 1) ?? 1000;
     const maxBytes = checkInt('queue.maxBytes', q.maxBytes, 0, 2 ** 53 - 1);
     const overflow = q.overflow ?? 'reject-new';
-    if (overflow !== 'reject-new' && overflow !== 'drop-oldest') {
-      throw new InvalidOptionError('queue.overflow', "'reject-new' or 'drop-oldest'");
+    if (overflow !== 'reject-new' && overflow !== 'drop-oldest' && overflow !== 'wait') {
+      throw new InvalidOptionError('queue.overflow', "'reject-new', 'drop-oldest' or 'wait'");
     }
     queue =
       maxBytes === undefined ? { maxMessages, overflow } : { maxMessages, overflow, maxBytes };
@@ -417,6 +430,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     logger: options.logger ?? noopLogger,
     messageBufferSize,
     ackAfterHandler: options.ackAfterHandler === true,
+    // Absent, the Receive Maximum is 65535 (MQTT 5 section 3.1.2.11.3).
+    receiveMaximum: connectProperties?.receiveMaximum ?? receiveMaximum ?? 65_535,
     scheduler,
     lifecycleScheduler,
     random,

@@ -15,7 +15,7 @@
  * - `settle.ts`: the one owner of callers' promises;
  * - `context.ts`: what the parts share (options, packet ids, the current link); `types.ts`.
  */
-import type { Packet } from '@mqttkit/codec';
+import type { Packet, PublishPacket } from '@mqttkit/codec';
 import { SessionContext } from './session/context.js';
 import { GrantedSubscriptions } from './session/granted.js';
 import { InboundPublishes } from './session/inbound.js';
@@ -79,8 +79,23 @@ export class Session {
     return this.#flows.inflightCount;
   }
 
+  /** Inbound QoS 2 flows awaiting their PUBREL (the broker counts them against our Receive Maximum). */
+  get inboundAwaitingPubrel(): number {
+    return this.#inbound.awaitingPubrel;
+  }
+
+  /** Whether an inbound PUBLISH starts a QoS 1/2 flow (not QoS 0, not a resent QoS 2). */
+  startsInboundFlow(packet: PublishPacket): boolean {
+    return this.#inbound.startsFlow(packet);
+  }
+
   get waitingCount(): number {
     return this.#flows.waitingCount + this.#requests.waitingCount;
+  }
+
+  /** Whether an operation awaits an answer from the broker (a QoS 1/2 flow, a SUBACK, an UNSUBACK). */
+  get awaitsBroker(): boolean {
+    return this.#flows.inflightCount > 0 || this.#requests.pendingCount > 0;
   }
 
   /** Outbound PUBLISH. QoS 0 is written at once (or refused); QoS 1/2 go through the window. */

@@ -167,6 +167,10 @@ export interface ClientStats {
   resubscribeRefused: number;
   /** Broker anomalies tolerated without closing (see the `anomaly` event). */
   anomalies: number;
+  /** Received messages whose acks wait for their handlers (`ackAfterHandler`), on this link. */
+  held: number;
+  /** The client stopped reading the socket: its consumers are full (inbound flow control). */
+  readingPaused: boolean;
 }
 
 /** A SUBACK result with the MQTT 5 extras. */

@@ -12,7 +12,7 @@ describe('options validation', () => {
     ['keepalive too big', { url, keepalive: 70_000 }, 'keepalive'],
     ['negative connect timeout', { url, connectTimeout: -1 }, 'connectTimeout'],
     ['bad backoff', { url, reconnect: { initialDelay: 10, maxDelay: 5 } }, 'reconnect'],
-    ['bad overflow', { url, queue: { overflow: 'wait' as 'reject-new' } }, 'queue.overflow'],
+    ['bad overflow', { url, queue: { overflow: 'block' as 'reject-new' } }, 'queue.overflow'],
     ['empty id without clean', { url, clientId: '', clean: false }, 'clientId'],
     [
       'MQTT 5 properties under 3.1.1',

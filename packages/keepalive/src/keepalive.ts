@@ -74,6 +74,19 @@ export interface Keepalive {
   pingAnswered(): void;
   /** Replace the keepalive, e.g. with the MQTT 5 Server Keep Alive from CONNACK. 0 disables. */
   setKeepalive(keepaliveMs: number): void;
+  /**
+   * The host stopped reading the link on purpose (inbound flow control): what the peer sends
+   * waits unread, so silence proves nothing. Until `readingResumed()` the engine never declares
+   * the link dead, and still sends a PINGREQ whenever nothing was sent for a keepalive, the
+   * peer's own dead-link check [MQTT-3.1.2-24] (3.1.1) / [MQTT-3.1.2-22] (5.0) being on what we
+   * send. Cleared by `start()` and `stop()`.
+   */
+  readingPaused(): void;
+  /**
+   * Reading again: the bytes that waited count as traffic seen now, so the link is judged from
+   * here as after any packet (dead at most `keepaliveMs + pingTimeoutMs` later if it stays silent).
+   */
+  readingResumed(): void;
   /** Counters and timestamps of the engine. */
   stats(): KeepaliveStats;
 }
@@ -101,6 +114,8 @@ class KeepaliveEngine implements Keepalive {
   #pingTimeoutMs: number;
   #state: KeepaliveState = 'stopped';
   #started = false;
+  // The host does not read the link (readingPaused): the verdict waits for readingResumed.
+  #readingPaused = false;
   // Activity timestamps on the scheduler's clock. The hot path only writes these two.
   #lastSentAt = Number.NEGATIVE_INFINITY;
   #lastReceivedAt = Number.NEGATIVE_INFINITY;
@@ -174,6 +189,7 @@ class KeepaliveEngine implements Keepalive {
     const now = this.#scheduler.now();
     this.#state = 'running';
     this.#started = true;
+    this.#readingPaused = false;
     // The CONNECT/CONNACK exchange that precedes start() is the last traffic both ways.
     this.#lastSentAt = now;
     this.#lastReceivedAt = now;
@@ -185,9 +201,24 @@ class KeepaliveEngine implements Keepalive {
 
   stop(): void {
     this.#state = 'stopped';
+    this.#readingPaused = false;
     // A PINGREQ written on the old connection can never be answered on the next one.
     this.#pingOutstanding = false;
     this.#disarm();
+  }
+
+  readingPaused(): void {
+    this.#readingPaused = true;
+  }
+
+  readingResumed(): void {
+    if (!this.#readingPaused) return;
+    this.#readingPaused = false;
+    if (this.#state !== 'running') return;
+    this.#lastReceivedAt = this.#scheduler.now();
+    this.#graceUntil = Number.NEGATIVE_INFINITY;
+    this.#verdictDue = false;
+    this.#reschedule();
   }
 
   setKeepalive(keepaliveMs: number): void {
@@ -246,6 +277,10 @@ class KeepaliveEngine implements Keepalive {
     const now = this.#scheduler.now();
     const asleep = now - dueAt > lateSlackMs(this.#pingTimeoutMs);
     if (asleep) this.#lateWakeups++;
+    if (this.#readingPaused) {
+      this.#checkWhileNotReading(now);
+      return;
+    }
     if (this.#pingOutstanding) {
       // The engine was asleep, so it did not watch the PINGREQ's window: its PINGRESP may be
       // waiting, unread, behind this very callback (a thawed page or process runs its overdue
@@ -286,6 +321,26 @@ class KeepaliveEngine implements Keepalive {
     this.#pingsSent++;
     // State first, callback last: sendPing may call stop(), start() or anything else.
     this.#arm(this.#deadlineAt());
+    this.#sendPing();
+  }
+
+  /**
+   * Reading is paused: an unanswered PINGREQ may be answered in the bytes waiting unread, so no
+   * verdict. A PINGREQ still goes out once nothing was sent for a keepalive (the peer judges us by
+   * what we send), even with one outstanding; two stay at least one keepalive apart.
+   */
+  #checkWhileNotReading(now: number): void {
+    const due = Math.max(this.#lastSentAt, this.#lastPingAt) + this.#keepaliveMs;
+    if (now < due) {
+      this.#arm(due);
+      return;
+    }
+    if (!this.#pingOutstanding) this.#pingSentAt = now;
+    this.#pingOutstanding = true;
+    this.#lastPingAt = now;
+    this.#lastSentAt = now;
+    this.#pingsSent++;
+    this.#arm(now + this.#keepaliveMs);
     this.#sendPing();
   }
 

@@ -6,8 +6,15 @@ import { createFrameReader, type Frame } from './frames.js';
 export interface HostileConnection {
   /** 1, 2, ... in accept order. */
   readonly index: number;
-  /** Sends raw bytes: anything, well-formed or not. */
-  send(bytes: Uint8Array): void;
+  /**
+   * Sends raw bytes: anything, well-formed or not. Returns false once the socket's buffer is
+   * above its high-water mark (the client is not reading fast enough, or not at all).
+   */
+  send(bytes: Uint8Array): boolean;
+  /** Resolves when the socket's buffer emptied after `send` returned false, or the link closed. */
+  drained(): Promise<void>;
+  /** Bytes written but not yet taken by the client's side (`socket.writableLength`). */
+  readonly bufferedBytes: number;
   /** The next whole packet from the client; rejects after `timeoutMs` or when the link closed. */
   next(timeoutMs?: number): Promise<Frame>;
   /** Every packet received so far on this connection. */
@@ -78,7 +85,22 @@ export async function startHostileBroker(script: HostileScript): Promise<Hostile
     const connection: HostileConnection = {
       index: ++accepted,
       send(bytes) {
-        if (!socket.destroyed) socket.write(bytes);
+        return !socket.destroyed && socket.write(bytes);
+      },
+      drained() {
+        if (ended || socket.writableLength === 0) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          const done = (): void => {
+            socket.off('drain', done);
+            socket.off('close', done);
+            resolve();
+          };
+          socket.on('drain', done);
+          socket.on('close', done);
+        });
+      },
+      get bufferedBytes() {
+        return socket.writableLength;
       },
       next(timeoutMs = 5000) {
         const queued = queue.shift();

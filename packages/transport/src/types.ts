@@ -97,6 +97,15 @@ export interface Transport {
    * `close()`/`destroy()` or `onClose`, writes are dropped silently and return `false`.
    */
   write(bytes: Uint8Array): boolean;
+  /**
+   * Stop reading from the peer, so that its sending is slowed by the network's own flow control
+   * (TCP's receive window) instead of by buffering here. `onData` may still be called with what
+   * was already read. Returns `false` when this transport cannot stop reading: a browser
+   * `WebSocket` has no way to (its messages keep coming). Idempotent.
+   */
+  pauseReading(): boolean;
+  /** Read again after `pauseReading()`. Idempotent. */
+  resumeReading(): void;
   /** Graceful: flush what was written, then end. Idempotent. */
   close(): void;
   /** Immediate: drop unsent bytes. `error` (wrapped in `SocketError` unless a `TransportError`) goes to `onClose`. Idempotent. */

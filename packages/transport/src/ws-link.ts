@@ -24,6 +24,12 @@ export interface WebSocketDriver {
   close(): void;
   /** Drop the connection now (`ws`: terminate; browsers: close and stop listening). */
   terminate(): void;
+  /**
+   * Stop and restart reading (`ws`: `pause()`/`resume()`, which pause its socket). Absent in
+   * browsers: a `WebSocket` cannot stop reading.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** Where the adapter forwards the socket's events. */
@@ -113,6 +119,14 @@ export function createWebSocketTransport(params: {
       needDrain = true;
       drainPoll ??= setRepeat(pollDrain, WS_DRAIN_POLL_MS);
       return false;
+    },
+    pauseReading() {
+      if (!driver.pause) return false;
+      if (!lifecycle.closed) driver.pause();
+      return true;
+    },
+    resumeReading() {
+      if (!lifecycle.closed) driver.resume?.();
     },
     close() {
       if (closing || lifecycle.closed) return;

@@ -79,6 +79,8 @@ export function openWs(endpoint: Endpoint, options: OpenOptions): Promise<Transp
             send: (bytes) => socket.send(bytes),
             close: () => socket.close(1000),
             terminate: () => socket.terminate(),
+            pause: () => socket.pause(),
+            resume: () => socket.resume(),
           },
           handlers: options,
           signal: options.signal,

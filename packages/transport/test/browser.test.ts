@@ -57,6 +57,20 @@ describe('browser adapter over a WebSocket-API class', () => {
     expect(await rec.waitForClose()).toEqual({ initiator: 'local' });
   });
 
+  it('cannot stop reading: pauseReading() returns false and messages keep coming', async () => {
+    const peers: WebSocket[] = [];
+    const { url } = await server({ onConnection: (socket) => peers.push(socket) });
+    const rec = recorder();
+    const transport = await open(url, rec.handlers);
+    opened.push(transport);
+    await vi.waitFor(() => expect(peers).toHaveLength(1));
+    // The WebSocket API has no way to stop reading: the client falls back to bounded buffers.
+    expect(transport.pauseReading()).toBe(false);
+    peers[0]!.send(Uint8Array.of(9, 9));
+    expect([...(await rec.waitForBytes(2))]).toEqual([9, 9]);
+    transport.resumeReading();
+  });
+
   it('reports a peer close once, and a text frame as a SocketError', async () => {
     const peers: WebSocket[] = [];
     const { url } = await server({ onConnection: (socket) => peers.push(socket) });

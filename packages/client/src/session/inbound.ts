@@ -27,6 +27,17 @@ export class InboundPublishes {
     if (!sessionPresent) this.#qos2 = undefined;
   }
 
+  /** QoS 2 flows between their PUBLISH and their PUBREL: unacknowledged in the broker's count. */
+  get awaitingPubrel(): number {
+    return this.#qos2?.size ?? 0;
+  }
+
+  /** Whether `packet` starts a QoS 1/2 flow (a resent PUBLISH of a flow awaiting PUBREL does not). */
+  startsFlow(packet: PublishPacket): boolean {
+    if (packet.qos === 0) return false;
+    return packet.qos === 1 || this.#qos2?.has(packet.packetId as number) !== true;
+  }
+
   receive(packet: Extract<Packet, { cmd: 'publish' | 'pubrel' }>): InboundResult {
     return packet.cmd === 'publish'
       ? this.#receivePublish(packet)

@@ -39,6 +39,11 @@ export class SubscriptionRequests {
     return this.#pendingMap ?? NO_ENTRIES;
   }
 
+  /** SUBSCRIBE/UNSUBSCRIBE written and awaiting their ack. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
   /** How many wait for a link or a packet id. */
   get waitingCount(): number {
     return this.#unsent.length;
