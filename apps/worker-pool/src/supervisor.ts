@@ -4,6 +4,7 @@
 // session and resends what the dead process held. Crash loops back off up to 5 s.
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GroupSettings } from './slot.js';
@@ -55,6 +56,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   start(): void {
+    if (this.#options.ledgerDir !== undefined) mkdirSync(this.#options.ledgerDir, { recursive: true });
     for (const seat of this.#seats) this.#launch(seat);
   }
 

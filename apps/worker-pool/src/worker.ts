@@ -35,7 +35,12 @@ client.on(
 );
 client.on('error', (error) => console.error(`slot ${slot}:`, error));
 
-process.once('SIGTERM', () => {
+// `on`, not `once`: a second signal (Ctrl-C reaches the whole process group, then the
+// supervisor sends its own SIGTERM) must not kill the drain half-way.
+let draining = false;
+const stop = (): void => {
+  if (draining) return;
+  draining = true;
   void (async () => {
     const inHand = await drain.drain();
     await client.end();
@@ -43,7 +48,9 @@ process.once('SIGTERM', () => {
     await report({ type: 'drained', inHand, declined: drain.declined });
     process.exit(0);
   })();
-});
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
 
 const connected = await client.connect();
 // Subscribing again on a resumed session replaces the subscription with an identical one.
