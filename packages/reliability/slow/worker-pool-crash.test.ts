@@ -34,7 +34,7 @@ const RECEIVE_MAXIMUM = 16;
 const KILLS = 5;
 // Each handler waits this long (an I/O-bound handler): the pool, not the broker, is then the
 // bottleneck and every worker holds a full Receive Maximum when it is killed or drained.
-const WORK_MS = 20;
+const WORK_MS = 10;
 // mosquitto 2.0.11 may send a message or two above our Receive Maximum (client README, "Not yet").
 const OVERSHOOT = 2;
 
