@@ -56,7 +56,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   start(): void {
-    if (this.#options.ledgerDir !== undefined) mkdirSync(this.#options.ledgerDir, { recursive: true });
+    if (this.#options.ledgerDir !== undefined)
+      mkdirSync(this.#options.ledgerDir, { recursive: true });
     for (const seat of this.#seats) this.#launch(seat);
   }
 
