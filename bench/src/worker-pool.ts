@@ -1,9 +1,10 @@
 // `pnpm bench --only worker-pool`: throughput of apps/worker-pool's consumer group with 1, 2 and
 // 4 worker processes on one `$share/<group>/<filter>` subscription of the bench's mosquitto.
 // Each worker announces a Receive Maximum of 16, acknowledges after its handler (`ackAfterHandler`)
-// and its handler waits `workMs` (an I/O-bound handler), so one worker tops out near
-// 16 / workMs messages per ms; more workers scale until the broker, on the same cores, sets the
-// rate. A separate publisher process sends numbered QoS 1 messages, 100 in flight. Timed from
+// and its handler waits `workMs` (an I/O-bound handler), so one worker would top out near
+// 16 / workMs messages per ms if the broker kept to the Receive Maximum (mosquitto 2.0.11 sends
+// more while PUBACKs flow, see docs/scaling.md); more workers scale until the broker, on the same
+// cores, sets the rate. A separate publisher process sends numbered QoS 1 messages, 100 in flight. Timed from
 // the first processed message to the last (from the workers' ledgers), so process start-up is
 // not counted.
 import { type ChildProcess, spawn } from 'node:child_process';

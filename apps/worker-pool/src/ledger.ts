@@ -1,5 +1,5 @@
 // The processed-message ledger: one append-only file per slot, one line per processed message,
-// `<msg-id> <pid> <dup 0|1>`. Written synchronously before the handler resolves, so a line
+// `<msg-id> <pid> <dup 0|1> <in hand>`. Written synchronously before the handler resolves, so a line
 // exists for every message whose PUBACK may have left, even when the process is SIGKILLed the
 // next instant (the kernel keeps what write(2) accepted). It is what proves "at least once".
 import {
@@ -20,11 +20,13 @@ export interface LedgerRecord {
   slot: number;
   pid: number;
   dup: boolean;
+  /** Messages the process held (handlers running) when it recorded this one. */
+  inHand: number;
 }
 
 /** An open ledger file of one slot. */
 export interface LedgerWriter {
-  append(id: string, dup: boolean): void;
+  append(id: string, dup: boolean, inHand: number): void;
   close(): void;
 }
 
@@ -35,8 +37,8 @@ export function ledgerPath(dir: string, slot: number): string {
 export function openLedger(dir: string, slot: number): LedgerWriter {
   const fd = openSync(ledgerPath(dir, slot), 'a');
   return {
-    append(id, dup) {
-      writeSync(fd, `${id} ${process.pid} ${dup ? 1 : 0}\n`);
+    append(id, dup, inHand) {
+      writeSync(fd, `${id} ${process.pid} ${dup ? 1 : 0} ${inHand}\n`);
     },
     close() {
       closeSync(fd);
@@ -45,8 +47,10 @@ export function openLedger(dir: string, slot: number): LedgerWriter {
 }
 
 const parseLine = (line: string, slot: number): LedgerRecord | undefined => {
-  const [id, pid, dup] = line.split(' ');
-  return id && pid ? { id, slot, pid: Number(pid), dup: dup === '1' } : undefined;
+  const [id, pid, dup, inHand] = line.split(' ');
+  return id && pid
+    ? { id, slot, pid: Number(pid), dup: dup === '1', inHand: Number(inHand) }
+    : undefined;
 };
 
 const ledgerSlots = (dir: string): number[] =>

@@ -30,7 +30,7 @@ client.on(
     // The work: an async wait standing in for a database write or an HTTP call.
     await new Promise((resolve) => setTimeout(resolve, workMs));
     // Recorded before the handler resolves, so before its PUBACK can leave.
-    ledger?.append(messageId(message) ?? `packet-${message.packetId}`, message.dup);
+    ledger?.append(messageId(message) ?? `packet-${message.packetId}`, message.dup, drain.inHand);
   }),
 );
 client.on('error', (error) => console.error(`slot ${slot}:`, error));
