@@ -20,7 +20,8 @@ const report = (value: WorkerReport): Promise<void> =>
 
 const ledger = config.ledgerDir === undefined ? undefined : openLedger(config.ledgerDir, slot);
 const client = createClient(slotClientOptions(settings, slot));
-const drain = createDrain();
+// At most a Receive Maximum of handlers at once, whatever the broker sends.
+const drain = createDrain({ concurrency: settings.receiveMaximum });
 
 // The listener is attached before connect(): a resumed session's in-flight messages arrive
 // right after CONNACK, before any SUBSCRIBE.

@@ -39,7 +39,7 @@ const RECEIVE_MAXIMUM = 16;
 const KILLS = 5;
 // Each handler waits this long (an I/O-bound handler), so a worker holds messages when it is
 // killed or drained.
-const WORK_MS = 10;
+const WORK_MS = 5;
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
 function prng(seed: number): () => number {
