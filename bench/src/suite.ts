@@ -124,7 +124,7 @@ export async function runSuite({
         ...(await runWorkerPool(
           broker.url,
           quick
-            ? { workers: [1, 2, 4], messages: 300, workMs: 5, timeoutMs: 10_000 }
+            ? { workers: [1, 2], messages: 100, workMs: 5, timeoutMs: 10_000 }
             : { workers: [1, 2, 4], messages: 10_000, workMs: 5, timeoutMs: 60_000 },
         )),
       );
