@@ -11,7 +11,7 @@ import { LIBS, makeMqttkit, mqttkitFrom } from './libs.js';
 import { runLoggerCost } from './logger-cost.js';
 import type { Row } from './stats.js';
 import { runThroughput } from './throughput.js';
-import { runWorkerPool } from './worker-pool.js';
+import { POOL_SIZES, runWorkerPool } from './worker-pool.js';
 
 export interface SuiteOptions {
   quick: boolean;
@@ -118,16 +118,10 @@ export async function runSuite({
             : { rounds: 3, connections: 1000, concurrency: 50 },
         )),
       );
-    if (wants('worker-pool')) log('worker pool (child processes)...');
-    if (wants('worker-pool'))
-      poolRows.push(
-        ...(await runWorkerPool(
-          broker.url,
-          quick
-            ? { workers: [1, 2], messages: 100, workMs: 5, timeoutMs: 10_000 }
-            : { workers: [1, 2, 4], messages: 10_000, workMs: 5, timeoutMs: 60_000 },
-        )),
-      );
+    if (wants('worker-pool')) {
+      log('worker pool (child processes)...');
+      poolRows.push(...(await runWorkerPool(broker.url, POOL_SIZES[quick ? 'quick' : 'full'])));
+    }
   } finally {
     await broker.close();
   }

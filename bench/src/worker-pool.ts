@@ -26,6 +26,12 @@ export interface WorkerPoolOptions {
   timeoutMs: number;
 }
 
+/** Sizes of the part: `--quick` checks that it runs, the full run measures. */
+export const POOL_SIZES: Record<'quick' | 'full', WorkerPoolOptions> = {
+  quick: { workers: [1, 2], messages: 100, workMs: 5, timeoutMs: 10_000 },
+  full: { workers: [1, 2, 4], messages: 10_000, workMs: 5, timeoutMs: 60_000 },
+};
+
 function run(script: string, args: string[]): ChildProcess {
   return spawn(process.execPath, [join(APP, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,24 +1,18 @@
 // The README's command, run as a user runs it (the built app, its own mosquitto): 2,000
 // messages, one worker SIGKILLed halfway and restarted in its slot, a graceful stop, the audit.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { hasMosquitto } from '@mqttkit/testkit';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-function runMain(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs the built program to its end; `code` is its exit code (non-zero: `error.code`). */
+function runMain(args: string[]): Promise<{ code: unknown; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
+    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 16 * 2 ** 20 }, (error, out, err) =>
+      resolve({ code: error ? error.code : 0, out, err }),
+    );
   });
 }
 

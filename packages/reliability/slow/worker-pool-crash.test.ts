@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasMosquitto, type MosquittoHandle, startMosquitto } from '@mqttkit/testkit';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LedgerRecord,
@@ -40,18 +41,6 @@ const KILLS = 5;
 // Each handler waits this long (an I/O-bound handler), so a worker holds messages when it is
 // killed or drained.
 const WORK_MS = 5;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Incarnation {
   slot: number;
@@ -93,20 +82,26 @@ describe.skipIf(!hasMosquitto)('consumer group on a shared subscription (issue 2
     }
     const b = broker as MosquittoHandle;
     const seed = Number(process.env.WORKER_POOL_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = prng(seed);
     const id = uid();
     const ledgerDir = join(dir, id);
     const common = ['--url', b.url, '--prefix', `pool/${id}`];
 
     // The plan: KILLS SIGKILLs and one SIGTERM, each when a seeded share of the stream has been
-    // processed (between 5% and 85%), each aimed at a seeded slot.
-    const plan = [
-      ...Array.from({ length: KILLS }, () => 'SIGKILL' as const),
-      'SIGTERM' as const,
-    ].map((signal) => ({
-      signal,
-      at: Math.floor(COUNT * (0.05 + 0.8 * random())),
-      slot: Math.floor(random() * WORKERS),
+    // processed (between 5% and 85%), each aimed at a seeded slot (fast-check's seeded sampler).
+    const [steps = []] = fc.sample(
+      fc.array(
+        fc.record({
+          share: fc.double({ min: 0.05, max: 0.85, noNaN: true }),
+          slot: fc.integer({ min: 0, max: WORKERS - 1 }),
+        }),
+        { minLength: KILLS + 1, maxLength: KILLS + 1 },
+      ),
+      { seed, numRuns: 1 },
+    );
+    const plan = steps.map((step, k) => ({
+      signal: k < KILLS ? ('SIGKILL' as const) : ('SIGTERM' as const),
+      at: Math.floor(COUNT * step.share),
+      slot: step.slot,
     }));
     plan.sort((x, y) => x.at - y.at);
     console.log(
