@@ -100,7 +100,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (report.type === 'ready') {
         this.emit('ready', { slot: seat.slot, pid, sessionPresent: report.sessionPresent });
       } else {
-        this.emit('drained', { slot: seat.slot, pid, ...report });
+        const { inHand, declined } = report;
+        this.emit('drained', { slot: seat.slot, pid, inHand, declined });
       }
     });
     child.once('exit', (code, signal) => {
