@@ -2,7 +2,15 @@
 // being skipped, so a typo never yields a table that silently lacks what was asked for.
 import { PUBLISH_CASES } from './publish-rounds.js';
 
-export const PARTS = ['throughput', 'logger', 'latency', 'connect', 'memory', 'scale'] as const;
+export const PARTS = [
+  'throughput',
+  'logger',
+  'latency',
+  'connect',
+  'memory',
+  'scale',
+  'worker-pool',
+] as const;
 export type Part = (typeof PARTS)[number];
 
 /** Case keys of the throughput part (`--cases`); the logger part runs the 64 B ones. */

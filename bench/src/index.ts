@@ -42,6 +42,19 @@ if (result.loggerRows.length > 0) {
   );
 }
 
+if (result.poolRows.length > 0) {
+  if (result.rows.length + result.loggerRows.length > 0) console.log('');
+  console.log(
+    printRows(
+      `apps/worker-pool on one shared subscription of a local mosquitto ${quick}- ${machine} ` +
+        '(the broker, the publisher and the workers share these CPUs: past a few workers the ' +
+        'broker sets the rate)',
+      result.poolRows,
+      '1 worker',
+    ),
+  );
+}
+
 const everything = args.only.length === 0 && args.cases.length === 0 && args.clients.length === 0;
 if (!args.quick && everything && args.rounds === undefined && !args.versus) {
   printTable(

@@ -11,6 +11,7 @@ import { LIBS, makeMqttkit, mqttkitFrom } from './libs.js';
 import { runLoggerCost } from './logger-cost.js';
 import type { Row } from './stats.js';
 import { runThroughput } from './throughput.js';
+import { POOL_SIZES, runWorkerPool } from './worker-pool.js';
 
 export interface SuiteOptions {
   quick: boolean;
@@ -34,6 +35,8 @@ export interface SuiteResult {
   rows: Row[];
   /** The logger part: mqttkit with pino at `info` against no logger. */
   loggerRows: Row[];
+  /** The worker-pool part: messages per second with 1, 2 and 4 workers. */
+  poolRows: Row[];
   /** 1-minute load average at start and end, to judge a shared machine. */
   load: [number, number];
   seconds: number;
@@ -75,6 +78,7 @@ export async function runSuite({
   const loadStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
   const loggerRows: Row[] = [];
+  const poolRows: Row[] = [];
   const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
   const size = quick ? SIZES.quick : SIZES.full;
   const sized = { ...size, rounds: rounds ?? size.rounds, cases };
@@ -114,6 +118,10 @@ export async function runSuite({
             : { rounds: 3, connections: 1000, concurrency: 50 },
         )),
       );
+    if (wants('worker-pool')) {
+      log('worker pool (child processes)...');
+      poolRows.push(...(await runWorkerPool(broker.url, POOL_SIZES[quick ? 'quick' : 'full'])));
+    }
   } finally {
     await broker.close();
   }
@@ -134,6 +142,7 @@ export async function runSuite({
   return {
     rows,
     loggerRows,
+    poolRows,
     load: [loadStart, loadavg()[0] ?? 0],
     seconds: (performance.now() - started) / 1000,
   };

@@ -73,6 +73,7 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
       /CPU per minute$/,
       /timers held$/,
       /PINGREQs sent$/,
+      /^worker pool, QoS 1 via \$share/,
     ]) {
       expect(
         [...cases].some((c) => want.test(c as string)),
