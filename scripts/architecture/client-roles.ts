@@ -16,6 +16,7 @@ export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
     'client-emitter',
     'logger',
     'backoff',
+    'instrumentation',
   ],
   lifecycle: ['runner', 'effects-executor', 'lifecycle-events', 'close-log', 'connect-event'],
   link: [
