@@ -51,7 +51,7 @@ export class ClientMetrics {
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
     this.#reconnects = meter.createCounter('messaging.mqtt.client.reconnects', {
-      description: 'Links lost with a reconnect to follow, by close reason',
+      description: 'Connections made again after a close, by the reason of that close',
       unit: '{reconnect}',
     });
     this.#rtt = meter.createHistogram('messaging.mqtt.client.keepalive.rtt', {
@@ -78,10 +78,20 @@ export class ClientMetrics {
     };
     const observables: ObservableGauge[] = [state, inflight, queued];
     meter.addBatchObservableCallback(observe, observables);
+    // A reconnect is a connection accepted after a close: counted then, with the reason of the
+    // first close since the last connection (the link's loss, not the failed attempts after it).
+    let lostWith: CloseReason | undefined;
     const onClose = (reason: CloseReason): void => {
-      if (reason.willReconnect) {
-        this.#reconnects.add(1, { ...common, [A.ATTR_MQTT_CLOSE_REASON]: reason.type });
+      lostWith ??= reason;
+    };
+    const onConnect = (): void => {
+      if (lostWith !== undefined) {
+        this.#reconnects.add(1, { ...common, [A.ATTR_MQTT_CLOSE_REASON]: lostWith.type });
       }
+      lostWith = undefined;
+    };
+    const onEnd = (): void => {
+      lostWith = undefined;
     };
     const onPacket = (packet: Packet): void => {
       if (packet.cmd !== 'pingresp') return;
@@ -89,10 +99,14 @@ export class ClientMetrics {
       if (rtt !== undefined) this.#rtt.record(rtt / 1000, common);
     };
     client.on('close', onClose);
+    client.on('connect', onConnect);
+    client.on('end', onEnd);
     client.on('packetreceive', onPacket);
     this.#stop = () => {
       meter.removeBatchObservableCallback(observe, observables);
       client.off('close', onClose);
+      client.off('connect', onConnect);
+      client.off('end', onEnd);
       client.off('packetreceive', onPacket);
     };
   }
