@@ -2,10 +2,18 @@
 // being skipped, so a typo never yields a table that silently lacks what was asked for.
 import { PUBLISH_CASES } from './publish-rounds.js';
 
-export const PARTS = ['throughput', 'logger', 'latency', 'connect', 'memory', 'scale'] as const;
+export const PARTS = [
+  'throughput',
+  'logger',
+  'otel',
+  'latency',
+  'connect',
+  'memory',
+  'scale',
+] as const;
 export type Part = (typeof PARTS)[number];
 
-/** Case keys of the throughput part (`--cases`); the logger part runs the 64 B ones. */
+/** Case keys of the throughput part (`--cases`); the logger and otel parts run the 64 B ones. */
 export const CASES: readonly string[] = [...PUBLISH_CASES.map((c) => c.key), 'receive'];
 /** Parties of the throughput part (`--clients`). */
 export const CLIENTS = ['mqttkit', 'MQTT.js', 'raw'] as const;

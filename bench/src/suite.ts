@@ -9,6 +9,7 @@ import { runMemory, runScale } from './idle.js';
 import { runLatency } from './latency.js';
 import { LIBS, makeMqttkit, mqttkitFrom } from './libs.js';
 import { runLoggerCost } from './logger-cost.js';
+import { runOtelCost } from './otel-cost.js';
 import type { Row } from './stats.js';
 import { runThroughput } from './throughput.js';
 
@@ -34,6 +35,8 @@ export interface SuiteResult {
   rows: Row[];
   /** The logger part: mqttkit with pino at `info` against no logger. */
   loggerRows: Row[];
+  /** The otel part: mqttkit instrumented, its sampler off, against no instrumentation. */
+  otelRows: Row[];
   /** 1-minute load average at start and end, to judge a shared machine. */
   load: [number, number];
   seconds: number;
@@ -75,6 +78,7 @@ export async function runSuite({
   const loadStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
   const loggerRows: Row[] = [];
+  const otelRows: Row[] = [];
   const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
   const size = quick ? SIZES.quick : SIZES.full;
   const sized = { ...size, rounds: rounds ?? size.rounds, cases };
@@ -92,6 +96,11 @@ export async function runSuite({
     if (wants('logger'))
       loggerRows.push(
         ...(await runLoggerCost(broker.url, { ...sized, ...(versus ? { versus } : {}) }, log)),
+      );
+    if (wants('otel')) log('otel (instrumented, sampler off, vs none)...');
+    if (wants('otel'))
+      otelRows.push(
+        ...(await runOtelCost(broker.url, { ...sized, ...(versus ? { versus } : {}) }, log)),
       );
     if (wants('latency')) log('latency...');
     if (wants('latency'))
@@ -134,6 +143,7 @@ export async function runSuite({
   return {
     rows,
     loggerRows,
+    otelRows,
     load: [loadStart, loadavg()[0] ?? 0],
     seconds: (performance.now() - started) / 1000,
   };
