@@ -36,6 +36,7 @@ export type PublishOutcome =
 
 /** Told how one publish ends (exactly once). */
 export interface PublishObserver {
+  /** The publish's promise settled: `outcome` says how. */
   settled(outcome: PublishOutcome): void;
 }
 
