@@ -20,6 +20,15 @@ const DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
+/** A histogram of durations in seconds. */
+function seconds(meter: Meter, name: string, description: string): Histogram {
+  return meter.createHistogram(name, {
+    description,
+    unit: 's',
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+}
+
 export class ClientMetrics {
   readonly #common: Attributes;
   readonly #sentMessages: Counter;
@@ -36,29 +45,29 @@ export class ClientMetrics {
       description: 'Messages the client published (whatever their outcome; see error.type)',
       unit: '{message}',
     });
-    this.#operationDuration = meter.createHistogram('messaging.client.operation.duration', {
-      description: 'Time from publish() to its outcome (written at QoS 0, acknowledged at 1/2)',
-      unit: 's',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
     this.#consumedMessages = meter.createCounter('messaging.client.consumed.messages', {
       description: 'Messages delivered to the message listeners and messages() loops',
       unit: '{message}',
-    });
-    this.#processDuration = meter.createHistogram('messaging.process.duration', {
-      description: 'Time the listeners took to process a message (async ones awaited)',
-      unit: 's',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
     this.#reconnects = meter.createCounter('messaging.mqtt.client.reconnects', {
       description: 'Connections made again after a close, by the reason of that close',
       unit: '{reconnect}',
     });
-    this.#rtt = meter.createHistogram('messaging.mqtt.client.keepalive.rtt', {
-      description: 'Round trip of a PINGREQ to its PINGRESP',
-      unit: 's',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
+    this.#operationDuration = seconds(
+      meter,
+      'messaging.client.operation.duration',
+      'Time from publish() to its outcome (written at QoS 0, acknowledged at 1/2)',
+    );
+    this.#processDuration = seconds(
+      meter,
+      'messaging.process.duration',
+      'Time the listeners took to process a message (async ones awaited)',
+    );
+    this.#rtt = seconds(
+      meter,
+      'messaging.mqtt.client.keepalive.rtt',
+      'Round trip of a PINGREQ to its PINGRESP',
+    );
     const state = meter.createObservableGauge('messaging.mqtt.client.connection.state', {
       description: '1 for the state the client is in (messaging.mqtt.connection.state)',
     });
