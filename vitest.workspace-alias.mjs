@@ -14,4 +14,5 @@ export const workspaceAlias = {
   '@mqttkit/testkit': pkg('testkit/src/index.ts'),
   '@mqttkit/client': pkg('client/src/index.ts'),
   '@mqttkit/store-file': pkg('store-file/src/index.ts'),
+  '@mqttkit/otel': pkg('otel/src/index.ts'),
 };

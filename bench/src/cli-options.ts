@@ -5,6 +5,7 @@ import { PUBLISH_CASES } from './publish-rounds.js';
 export const PARTS = [
   'throughput',
   'logger',
+  'otel',
   'latency',
   'connect',
   'memory',
@@ -13,7 +14,7 @@ export const PARTS = [
 ] as const;
 export type Part = (typeof PARTS)[number];
 
-/** Case keys of the throughput part (`--cases`); the logger part runs the 64 B ones. */
+/** Case keys of the throughput part (`--cases`); the logger and otel parts run the 64 B ones. */
 export const CASES: readonly string[] = [...PUBLISH_CASES.map((c) => c.key), 'receive'];
 /** Parties of the throughput part (`--clients`). */
 export const CLIENTS = ['mqttkit', 'MQTT.js', 'raw'] as const;

@@ -1,4 +1,4 @@
-// `pnpm bench`: mqttkit against MQTT.js and the raw ceiling, the logger row, then the keepalive
+// `pnpm bench`: mqttkit against MQTT.js and the raw ceiling, the logger and otel rows, then the keepalive
 // engine bench. `pnpm bench --quick`: every case with tiny sizes (a smoke run: fails on errors,
 // not on speed). The other options (`--only`, `--rounds`, `--cases`, `--clients`, `--versus`)
 // are in `cli-options.ts` and the README.
@@ -6,6 +6,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { parseArgs } from './cli-options.js';
 import { printTable, runKeepaliveBench } from './keepalive.js';
 import { NO_LOGGER } from './logger-cost.js';
+import { NO_INSTRUMENTATION } from './otel-cost.js';
 import { printRows } from './stats.js';
 import { runSuite, VERSUS } from './suite.js';
 
@@ -38,6 +39,16 @@ if (result.loggerRows.length > 0) {
       `mqttkit with a pino logger at level info vs no logger ${quick}- ${machine}${versus}`,
       result.loggerRows,
       NO_LOGGER,
+    ),
+  );
+}
+if (result.otelRows.length > 0) {
+  if (result.rows.length > 0 || result.loggerRows.length > 0) console.log('');
+  console.log(
+    printRows(
+      `mqttkit with @mqttkit/otel, sampler records nothing, vs no instrumentation ${quick}- ${machine}${versus}`,
+      result.otelRows,
+      NO_INSTRUMENTATION,
     ),
   );
 }

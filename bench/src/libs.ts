@@ -35,8 +35,16 @@ export interface BenchLib {
 
 type CreateClient = typeof createClient;
 
-/** mqttkit as built in this workspace, or `createClient` of another build (see `mqttkitFrom`). */
-export function makeMqttkit(name: string, create: CreateClient, logger?: Logger): BenchLib {
+/**
+ * mqttkit as built in this workspace, or `createClient` of another build (see `mqttkitFrom`);
+ * `setup` is given each client before it connects (the otel part instruments it).
+ */
+export function makeMqttkit(
+  name: string,
+  create: CreateClient,
+  logger?: Logger,
+  setup?: (client: MqttClient) => void,
+): BenchLib {
   return {
     name,
     async connect(url, { clientId, keepalive = 60, scheduler }) {
@@ -52,6 +60,7 @@ export function makeMqttkit(name: string, create: CreateClient, logger?: Logger)
         ...(scheduler ? { scheduler } : {}),
         ...(logger ? { logger } : {}),
       });
+      setup?.(client);
       await client.connect();
       return {
         publish(topic, payload, qos, done) {

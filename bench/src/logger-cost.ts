@@ -8,21 +8,11 @@
 import { createClient } from '@mqttkit/client';
 import type { DestinationStream } from 'pino';
 import { pino } from 'pino';
+import { type CostTableConfig, runCostTable } from './cost-table.js';
 import { type BenchLib, makeMqttkit, mqttkitFrom } from './libs.js';
-import { cpuRows, measurePublishCase, PUBLISH_CASES, warmUp } from './publish-rounds.js';
 import type { Row } from './stats.js';
-import { closeAfter, libParty, type Party } from './throughput.js';
 
-export interface LoggerCostConfig {
-  rounds: number;
-  /** Messages per round by case key; the 64 B publish cases are measured. */
-  n: Record<string, number>;
-  /** Case keys to run; all 64 B publish cases when empty. */
-  cases: readonly string[];
-  timeoutMs: number;
-  /** Another build's checkout (`--versus`): its client is measured the same way. */
-  versus?: string;
-}
+export type LoggerCostConfig = CostTableConfig;
 
 /** The reference of the logger table: the `vs` column compares every row with it. */
 export const NO_LOGGER = 'no logger';
@@ -50,30 +40,10 @@ export async function runLoggerCost(
     makeMqttkit(`${prefix}${NO_LOGGER}`, create),
     makeMqttkit(`${prefix}pino at info`, create, logger),
   ]);
-  const parties: Party[] = [];
-  for (const [i, lib] of libs.entries())
-    parties.push(await libParty(lib, url, `log-${i}`, config.timeoutMs));
-  const rows: Row[] = [];
-  let failure: unknown;
-  try {
-    await warmUp(parties, 'log');
-    const before = sink.bytes;
-    const cases = PUBLISH_CASES.filter(
-      (c) => c.size === 64 && (config.cases.length === 0 || config.cases.includes(c.key)),
-    );
-    for (const c of cases) {
-      const n = config.n[c.key] ?? 1000;
-      const { cpu } = await measurePublishCase(parties, c, n, config.rounds, 'log');
-      rows.push(...cpuRows({ ...c, label: `${c.label} (${n})` }, cpu));
-      log(`  ${c.label}: done`);
-    }
-    // At `info` nothing on the publish path should reach the sink; say so if something did.
-    log(`  pino at info wrote ${sink.bytes - before} bytes during the timed rounds`);
-  } catch (error) {
-    failure = error;
-    throw error;
-  } finally {
-    await closeAfter(failure, Promise.all(parties.map((p) => p.close())), log);
-  }
+  const before = sink.bytes;
+  const rows = await runCostTable(url, libs, config, 'log', log);
+  // At `info` nothing on the publish path should reach the sink; say so if something did. (The
+  // warm-up is counted too: it publishes the same way.)
+  log(`  pino at info wrote ${sink.bytes - before} bytes during the rounds`);
   return rows;
 }

@@ -9,6 +9,7 @@ import { runMemory, runScale } from './idle.js';
 import { runLatency } from './latency.js';
 import { LIBS, makeMqttkit, mqttkitFrom } from './libs.js';
 import { runLoggerCost } from './logger-cost.js';
+import { runOtelCost } from './otel-cost.js';
 import type { Row } from './stats.js';
 import { runThroughput } from './throughput.js';
 import { POOL_SIZES, runWorkerPool } from './worker-pool.js';
@@ -37,6 +38,8 @@ export interface SuiteResult {
   loggerRows: Row[];
   /** The worker-pool part: messages per second with 1, 2 and 4 workers. */
   poolRows: Row[];
+  /** The otel part: mqttkit instrumented, its sampler off, against no instrumentation. */
+  otelRows: Row[];
   /** 1-minute load average at start and end, to judge a shared machine. */
   load: [number, number];
   seconds: number;
@@ -79,6 +82,7 @@ export async function runSuite({
   const rows: Row[] = [];
   const loggerRows: Row[] = [];
   const poolRows: Row[] = [];
+  const otelRows: Row[] = [];
   const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
   const size = quick ? SIZES.quick : SIZES.full;
   const sized = { ...size, rounds: rounds ?? size.rounds, cases };
@@ -96,6 +100,13 @@ export async function runSuite({
     if (wants('logger'))
       loggerRows.push(
         ...(await runLoggerCost(broker.url, { ...sized, ...(versus ? { versus } : {}) }, log)),
+      );
+    // Only when named: a plain `pnpm bench` (and its smoke test's time budget) stays as it was.
+    const wantsOtel = only.includes('otel');
+    if (wantsOtel) log('otel (instrumented, sampler off, vs none)...');
+    if (wantsOtel)
+      otelRows.push(
+        ...(await runOtelCost(broker.url, { ...sized, ...(versus ? { versus } : {}) }, log)),
       );
     if (wants('latency')) log('latency...');
     if (wants('latency'))
@@ -143,6 +154,7 @@ export async function runSuite({
     rows,
     loggerRows,
     poolRows,
+    otelRows,
     load: [loadStart, loadavg()[0] ?? 0],
     seconds: (performance.now() - started) / 1000,
   };

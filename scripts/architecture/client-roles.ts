@@ -17,6 +17,7 @@ export const CLIENT_ROLES: Readonly<Record<string, readonly string[]>> = {
     'logger',
     'backoff',
     'protocol-reports',
+    'instrumentation',
   ],
   lifecycle: ['runner', 'effects-executor', 'lifecycle-events', 'close-log', 'connect-event'],
   link: [

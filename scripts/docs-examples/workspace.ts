@@ -1,8 +1,9 @@
 /**
  * The folder where the examples are written as modules, with a tsconfig that resolves
  * `@mqttkit/*` to the packages' sources (the paths of tsconfig.base.json), so neither the
- * typecheck nor a run needs a build, and `mqtt` to the MQTT.js the benchmarks compare against
- * (the migration guide shows both). The folder is ignored by git.
+ * typecheck nor a run needs a build, `mqtt` to the MQTT.js the benchmarks compare against
+ * (the migration guide shows both), and `@opentelemetry/*` to the SDK `@mqttkit/otel` is tested
+ * with. The folder is ignored by git.
  */
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,12 +46,16 @@ export function writeExamples(blocks: readonly CodeBlock[]): string[] {
 
 const mqttjs = join(repositoryRoot, 'bench', 'node_modules', 'mqtt');
 const mqttjsLink = join(examplesDir, 'node_modules', 'mqtt');
+// The OpenTelemetry API and SDK an application brings (the @mqttkit/otel README sets one up).
+const opentelemetry = join(repositoryRoot, 'packages', 'otel', 'node_modules', '@opentelemetry');
+const opentelemetryLink = join(examplesDir, 'node_modules', '@opentelemetry');
 
 /** Writes one module into the folder (created with its tsconfig when missing). */
 export function writeExample(name: string, source: string): string {
   mkdirSync(join(examplesDir, 'node_modules'), { recursive: true });
   writeFileSync(examplesTsconfig, `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   if (!existsSync(mqttjsLink)) symlinkSync(mqttjs, mqttjsLink, 'dir');
+  if (!existsSync(opentelemetryLink)) symlinkSync(opentelemetry, opentelemetryLink, 'dir');
   const path = join(examplesDir, name);
   writeFileSync(path, source);
   return path;

@@ -8,6 +8,7 @@ import { createClient, MqttClient } from '@mqttkit/client';
 import { createDecoder, encode, type Packet } from '@mqttkit/codec';
 import { validateTopic } from '@mqttkit/codec/client';
 import { createFakeScheduler, createKeepalive } from '@mqttkit/keepalive';
+import { instrumentClient } from '@mqttkit/otel';
 import { initialState, transition } from '@mqttkit/state';
 import { createFileStore } from '@mqttkit/store-file';
 import { open, TransportError } from '@mqttkit/transport';
@@ -83,6 +84,9 @@ export async function main(): Promise<void> {
     'TransportError',
   );
   check(typeof createFileStore === 'function', 'store-file');
+  // Instrumented with the API's no-op tracer and meter (the peer @opentelemetry/api, no SDK).
+  const stop = instrumentClient(client);
+  stop();
 }
 
 main().then(

@@ -35,7 +35,7 @@ function sourceOf(target: unknown): string {
 const read = <T>(path: string): T =>
   JSON.parse(readFileSync(join(repositoryRoot, path), 'utf8')) as T;
 const config = read<TypedocConfig>('typedoc.json');
-const published = ['codec', 'transport', 'keepalive', 'state', 'client', 'store-file'];
+const published = ['codec', 'transport', 'keepalive', 'state', 'client', 'store-file', 'otel'];
 
 // `pnpm docs:api` (run by .ci/run) builds the reference; this checks, within the test run, that
 // it covers what is published and fails where documentation is missing.

@@ -53,11 +53,26 @@ const stop = (): void => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
-const connected = await client.connect();
-// Subscribing again on a resumed session replaces the subscription with an identical one.
-const [granted] = await client.subscribe(sharedFilter(settings.group, settings.filter), { qos: 1 });
-if (granted === undefined || granted.reasonCode >= 0x80) {
-  console.error(`slot ${slot}: subscription refused (0x${granted?.reasonCode.toString(16)})`);
+// A link the client gave up on (a refusal or a protocol violation, not our own `end()`) ends
+// this process, so the supervisor starts the slot again and the session comes back with it.
+client.on('end', (reason) => {
+  if (draining) return;
+  console.error(`slot ${slot}: connection ended (${reason.type}), exiting for a restart`);
   process.exit(1);
+});
+
+const connected = await client.connect();
+// A resumed session still holds the shared subscription [MQTT-3.1.2-4]: no SUBSCRIBE then. The
+// broker starts sending the slot's backlog at CONNACK, and while a SUBACK is awaited the client
+// keeps reading (it never pauses while an answer is due), so subscribing again would take in the
+// whole backlog at once; mosquitto 2.0.11 sends it past our Receive Maximum.
+if (!connected.sessionPresent) {
+  const [granted] = await client.subscribe(sharedFilter(settings.group, settings.filter), {
+    qos: 1,
+  });
+  if (granted === undefined || granted.reasonCode >= 0x80) {
+    console.error(`slot ${slot}: subscription refused (0x${granted?.reasonCode.toString(16)})`);
+    process.exit(1);
+  }
 }
 await report({ type: 'ready', sessionPresent: connected.sessionPresent });

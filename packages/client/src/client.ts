@@ -15,7 +15,7 @@ import { type ClientEmitter, listenerThrew } from './client-emitter.js';
 import { connectEvent } from './connect-event.js';
 import { ConnectPackets } from './connect-packet.js';
 import { EffectsExecutor } from './effects-executor.js';
-import { TypedEmitter } from './emitter.js';
+import { type ArgsOf, TypedEmitter } from './emitter.js';
 import {
   ConnectError,
   hex,
@@ -26,6 +26,7 @@ import {
 import type { AbortSignalLike } from './globals.js';
 import { InboundDispatch } from './inbound-dispatch.js';
 import { InboundFlow } from './inbound-flow.js';
+import { type ClientInstrumentation, deliverObserved, publishObserved } from './instrumentation.js';
 import { LifecycleEvents } from './lifecycle-events.js';
 import { createMemoryStore } from './memory-store.js';
 import { createMessageIterator, type MessagesOptions } from './messages.js';
@@ -77,6 +78,10 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
   readonly #reports: ProtocolReports;
   readonly #flow: InboundFlow;
   #restored: Promise<void> | undefined;
+  /** Installed by `instrument()`; undefined costs one check per publish and per event. */
+  #instrumentation: ClientInstrumentation | undefined;
+  /** What `message` listeners threw during an instrumented delivery. */
+  #thrown: unknown[] | undefined;
 
   /** The facade as its parts see it (see `ClientEmitter`). */
   get #events(): ClientEmitter {
@@ -205,6 +210,32 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     topic: string,
     payload: string | Uint8Array,
     options: PublishOptions = {},
+  ): Promise<PublishResult> {
+    const hook = this.#instrumentation?.publish;
+    if (hook === undefined) return this.#publish(topic, payload, options);
+    const outgoing = { topic, payload, options, protocolVersion: this.#session.protocolVersion };
+    return publishObserved(hook, outgoing, (t, p, o) => this.#publish(t, p, o));
+  }
+
+  /**
+   * Installs instrumentation (`@mqttkit/otel` is one): it sees each publish before it is checked
+   * (and may add user properties) until its flow settles, and each incoming message around its
+   * delivery. One at a time; returns the function that removes it.
+   */
+  instrument(instrumentation: ClientInstrumentation): () => void {
+    if (this.#instrumentation !== undefined) {
+      throw new InvalidArgumentError('the client is already instrumented');
+    }
+    this.#instrumentation = instrumentation;
+    return () => {
+      if (this.#instrumentation === instrumentation) this.#instrumentation = undefined;
+    };
+  }
+
+  #publish(
+    topic: string,
+    payload: string | Uint8Array,
+    options: PublishOptions,
   ): Promise<PublishResult> {
     let packet: PublishPacket;
     try {
@@ -413,7 +444,26 @@ export class MqttClient extends TypedEmitter<MqttClientEvents> {
     return this.publish(responseTopic, payload, { ...options, properties });
   }
 
+  protected override emitCollect<E extends keyof MqttClientEvents>(
+    event: E,
+    ...args: ArgsOf<MqttClientEvents[E]>
+  ): unknown[] | undefined {
+    const deliver = this.#instrumentation?.deliver;
+    if (deliver === undefined || event !== 'message') return super.emitCollect(event, ...args);
+    const observer = deliver(args[0] as Message);
+    if (observer === undefined) return super.emitCollect(event, ...args);
+    const thrown: unknown[] = [];
+    const outer = this.#thrown;
+    this.#thrown = thrown;
+    try {
+      return deliverObserved(observer, () => super.emitCollect(event, ...args), thrown);
+    } finally {
+      this.#thrown = outer;
+    }
+  }
+
   protected override listenerFailed(event: keyof MqttClientEvents, error: unknown): void {
+    if (event === 'message') this.#thrown?.push(error);
     listenerThrew(this.#events, this.#opts.logger, String(event), error);
   }
 }

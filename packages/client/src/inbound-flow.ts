@@ -6,15 +6,16 @@
  * - every consumer is full: there are `messages()` iterators, each at its buffer bound, and no
  *   other `message` listener (a plain listener takes each message as it comes). Decoding QoS 0
  *   messages only to drop them would waste what the consumers could take;
- * - MQTT 3.1.1 with `ackAfterHandler`: `receiveMaximum` messages wait for their handlers. 3.1.1
- *   has no Receive Maximum, so a broker may send on; not reading is the only brake.
+ * - `ackAfterHandler`: `receiveMaximum` messages wait for their handlers. 3.1.1 has no Receive
+ *   Maximum, so a broker may send on; not reading is the only brake. An MQTT 5 broker must stop
+ *   there, but one that does not (mosquitto 2.0.11) is held back the same way.
  * and only while no operation awaits the broker's answer (a QoS 1/2 publish, a SUBSCRIBE): a
  * consumer that publishes and awaits the PUBACK before taking the next message would otherwise
  * wait for an answer left unread behind its own pause, for ever.
  *
  * Under MQTT 5 a broker past our Receive Maximum breaks [MQTT-3.3.4-9]: `receiveMaximumCheck`
- * makes inbound dispatch report it, and close with 0x93 far past it (see there), so reading does
- * not stop for held acks (every other packet must still be processed [MQTT-4.9.0-3]).
+ * makes inbound dispatch report it, and close with 0x93 far past it (see there). Reading stops
+ * at the bound under both versions, so only what one transport read carried can be past it.
  *
  * "Reading paused" is flow control, not connection state, so it lives here and not in the state
  * machine: it belongs to one link (a new link reads from its first byte: its CONNACK must be
@@ -85,8 +86,10 @@ export class InboundFlow {
    *   common broker does it: mosquitto 2.0.11, given Receive Maximum 2 and a slow consumer,
    *   answers each PUBACK with two PUBLISHes (unacknowledged: 3, 4, 5...), up to its own
    *   `max_inflight_messages` (20 by default).
-   * - `exceeded`: further still, a broker that does not count at all: the link closes with 0x93,
-   *   so what is held stays bounded.
+   * - `exceeded`: further still while the client reads on (it must while it awaits an answer
+   *   from the broker, or when the transport cannot pause): the link closes with 0x93, so what
+   *   is held stays bounded. With reading stopped the surplus is bounded by the reads already
+   *   made, so it is only reported.
    */
   receiveMaximumCheck(packet: PublishPacket, link: Link): 'within' | 'over' | 'exceeded' {
     if (link.protocolVersion !== 5 || packet.qos === 0) return 'within';
@@ -97,6 +100,10 @@ export class InboundFlow {
     ) {
       return 'within';
     }
+    // While reading is stopped, what is still decoded came in reads already made: bounded by
+    // them, so no close. mosquitto 2.0.11 sends a resumed session's backlog past our Receive
+    // Maximum, and closing there would redeliver every message in hand for nothing.
+    if (this.readingPaused) return 'over';
     return unacknowledged < this.#parts.receiveMaximum + RECEIVE_MAXIMUM_TOLERANCE
       ? 'over'
       : 'exceeded';
@@ -162,7 +169,12 @@ export class InboundFlow {
     ) {
       return true;
     }
-    return link.protocolVersion === 4 && link.heldAcks >= this.#parts.receiveMaximum;
+    // Both versions: at our Receive Maximum of held acks, stop reading. Under 3.1.1 it is the
+    // only brake; under MQTT 5 the broker should have stopped already [MQTT-3.3.4-9], but
+    // mosquitto 2.0.11 does not (see `receiveMaximumCheck`): not reading keeps its surplus in TCP
+    // buffers instead of our memory, and keeps a long-running consumer group clear of the 0x93
+    // close (a close would redeliver every message in hand).
+    return link.heldAcks >= this.#parts.receiveMaximum;
   }
 
   #apply(link: Link): void {

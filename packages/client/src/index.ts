@@ -36,6 +36,13 @@ export {
   QueueFullError,
 } from './errors.js';
 export type { AbortSignalLike } from './globals.js';
+export type {
+  ClientInstrumentation,
+  DeliveryObserver,
+  OutgoingPublish,
+  PublishObserver,
+  PublishOutcome,
+} from './instrumentation.js';
 export { type LogFn, type Logger, type LogLevel, noopLogger } from './logger.js';
 export { createMemoryStore } from './memory-store.js';
 export type { MessagesOptions } from './messages.js';

@@ -80,7 +80,43 @@ async function flood(c: HostileConnection, make: (i: number) => Uint8Array, stop
 }
 
 describe('MQTT 5: far past our Receive Maximum the client closes with 0x93', () => {
-  it('QoS 1 held by ackAfterHandler: up to 1,000 past it is reported, one more is 0x93', async () => {
+  it('QoS 1 held by ackAfterHandler while the client awaits an answer: up to 1,000 past it is reported, one more is 0x93', async () => {
+    let conn: HostileConnection | undefined;
+    const hostile = await broker(5, async (c) => {
+      conn = c;
+    });
+    const warnings: string[] = [];
+    const client = createClient({
+      url: hostile.url,
+      protocolVersion: 5,
+      receiveMaximum: 5,
+      ackAfterHandler: true,
+      reconnect: false,
+      logger: warnLogger(warnings),
+    });
+    track(client);
+    client.on('message', () => new Promise<void>(() => {}));
+    await client.connect();
+    const c = conn as HostileConnection;
+    // A QoS 1 publish the broker never acknowledges: while its answer is due the client reads on
+    // (it never stops reading then), so only the 0x93 rule bounds what it holds. Past our
+    // Receive Maximum by up to 1,000 (mosquitto 2.0.11 goes past it too) is reported once; one
+    // more is 0x93.
+    void client.publish('p', 'x', { qos: 1 }).catch(() => {});
+    expect((await c.next()).name).toBe('publish');
+    const flood: Uint8Array[] = [];
+    for (let i = 1; i <= 1006; i++) flood.push(publish(5, 1, i, i));
+    const ended = next(client, 'end');
+    c.send(Buffer.concat(flood));
+    const reason = await ended;
+    expect(warnings).toEqual([expect.stringContaining('more than Receive Maximum (5)')]);
+    expect(reason).toMatchObject({ type: 'protocol-violation', reasonCode: 0x93 });
+    const disconnect = await c.next();
+    expect(disconnect.name).toBe('disconnect');
+    expect(disconnect.body[0]).toBe(0x93);
+  });
+
+  it('QoS 1 held by ackAfterHandler: at the bound reading stops, so a surplus sent later stays in TCP buffers and the link is kept', async () => {
     let conn: HostileConnection | undefined;
     const hostile = await broker(5, async (c) => {
       conn = c;
@@ -100,19 +136,13 @@ describe('MQTT 5: far past our Receive Maximum the client closes with 0x93', () 
     const c = conn as HostileConnection;
     for (let i = 1; i <= 5; i++) c.send(publish(5, 1, i, i));
     await until(() => client.stats().held === 5, 2000, 'five held');
+    expect(client.stats().readingPaused).toBe(true);
     expect(warnings).toEqual([]);
-    // Past it by up to 1,000 (mosquitto 2.0.11 goes past it too): reported once, link kept.
     for (let i = 6; i <= 1005; i++) c.send(publish(5, 1, i, i));
-    await until(() => client.stats().held === 1005, 2000, '1,005 held');
-    expect(warnings).toEqual([expect.stringContaining('more than Receive Maximum (5)')]);
+    await sleep(300);
+    expect(client.stats().held).toBe(5);
+    expect(warnings).toEqual([]);
     expect(closes).toEqual([]);
-    const ended = next(client, 'end');
-    c.send(publish(5, 1, 1006, 1006));
-    const reason = await ended;
-    expect(reason).toMatchObject({ type: 'protocol-violation', reasonCode: 0x93 });
-    const disconnect = await c.next();
-    expect(disconnect.name).toBe('disconnect');
-    expect(disconnect.body[0]).toBe(0x93);
   });
 
   it('QoS 2 awaiting PUBREL counts until PUBCOMP; a resent PUBLISH of such a flow does not', async () => {

@@ -49,7 +49,7 @@ export interface HostileCase {
   family: string;
   v: V;
   /** What the broker does once it has read CONNECT. */
-  act(c: HostileConnection): Promise<void> | void;
+  act(c: HostileConnection): unknown; // awaited: a scripted step may be async
   expect: ClosesExpectation | StaysUpExpectation;
   /** Client options beyond the defaults of `runCase`. */
   maxPacketSize?: number;
