@@ -5,7 +5,7 @@
  * empty payload is `null`, and "tst" is local time as `strftime("%Y-%m-%dT%H:%M:%S.000000Z%z")`
  * with the microseconds written in (so a `Z` stands before the offset).
  */
-import type { Message } from '@mqttkit/client';
+import type { Message, PublishProperties } from '@mqttkit/client';
 import { isoLocal, type RenderClock } from './format.js';
 
 type JsonValue = number | Uint8Array | null | JsonObject;
@@ -25,6 +25,7 @@ export function jsonMessage(message: Message, clock: RenderClock, pretty: boolea
       ['payloadlen', message.payload.length],
     ],
   };
+  if (message.qos > 0) root.members.push(['mid', message.packetId ?? 0]);
   const properties = propertiesObject(message);
   if (properties) root.members.push(['properties', properties]);
   root.members.push(['payload', message.payload.length === 0 ? null : message.payload]);
@@ -33,33 +34,70 @@ export function jsonMessage(message: Message, clock: RenderClock, pretty: boolea
   return Uint8Array.from(out);
 }
 
-/** In the order mosquitto forwards them, so the bytes match behind a mosquitto broker. */
+/**
+ * In the order they came on the wire, as mosquitto prints them: the decoded object keeps that
+ * order, except that user properties are collected apart (their place is lost), so they come
+ * right after the subscription identifiers, where publishers usually put them.
+ */
 function propertiesObject(message: Message): JsonObject | undefined {
   const p = message.properties;
   if (!p) return undefined;
   const members: Array<readonly [string, JsonValue]> = [];
-  for (const id of p.subscriptionIdentifiers ?? []) members.push(['subscription-identifier', id]);
-  if (p.userProperties && Object.keys(p.userProperties).length > 0) {
-    const users: JsonObject = { members: [] };
-    for (const [key, value] of Object.entries(p.userProperties)) {
-      for (const v of Array.isArray(value) ? value : [value]) {
-        users.members.push([key, encoder.encode(v)]);
+  const keys = (Object.keys(p) as Array<keyof PublishProperties>).sort(
+    (a, b) => rank(a) - rank(b),
+  );
+  for (const key of keys) {
+    switch (key) {
+      case 'subscriptionIdentifiers':
+        for (const id of p.subscriptionIdentifiers ?? []) {
+          members.push(['subscription-identifier', id]);
+        }
+        break;
+      case 'userProperties': {
+        const users: JsonObject = { members: [] };
+        for (const [name, value] of Object.entries(p.userProperties ?? {})) {
+          for (const v of Array.isArray(value) ? value : [value]) {
+            users.members.push([name, encoder.encode(v)]);
+          }
+        }
+        if (users.members.length > 0) members.push(['user-properties', users]);
+        break;
       }
+      case 'contentType':
+        if (p.contentType !== undefined) {
+          members.push(['content-type', encoder.encode(p.contentType)]);
+        }
+        break;
+      case 'payloadFormatIndicator':
+        if (p.payloadFormatIndicator !== undefined) {
+          members.push(['payload-format-indicator', p.payloadFormatIndicator ? 1 : 0]);
+        }
+        break;
+      case 'responseTopic':
+        if (p.responseTopic !== undefined) {
+          members.push(['response-topic', encoder.encode(p.responseTopic)]);
+        }
+        break;
+      case 'correlationData':
+        if (p.correlationData !== undefined) members.push(['correlation-data', p.correlationData]);
+        break;
+      case 'messageExpiryInterval':
+        if (p.messageExpiryInterval !== undefined) {
+          members.push(['message-expiry-interval', p.messageExpiryInterval]);
+        }
+        break;
+      case 'topicAlias':
+        // Resolved into the topic by the client; mosquitto_sub does not print it either.
+        break;
     }
-    members.push(['user-properties', users]);
-  }
-  if (p.contentType !== undefined) members.push(['content-type', encoder.encode(p.contentType)]);
-  if (p.payloadFormatIndicator !== undefined) {
-    members.push(['payload-format-indicator', p.payloadFormatIndicator ? 1 : 0]);
-  }
-  if (p.responseTopic !== undefined) {
-    members.push(['response-topic', encoder.encode(p.responseTopic)]);
-  }
-  if (p.correlationData !== undefined) members.push(['correlation-data', p.correlationData]);
-  if (p.messageExpiryInterval !== undefined) {
-    members.push(['message-expiry-interval', p.messageExpiryInterval]);
   }
   return members.length > 0 ? { members } : undefined;
+}
+
+/** A stable sort by this keeps the wire order of everything else. */
+function rank(key: keyof PublishProperties): number {
+  if (key === 'subscriptionIdentifiers') return 0;
+  return key === 'userProperties' ? 1 : 2;
 }
 
 const TAB = 0x09;

@@ -52,9 +52,9 @@ describe('-F format', () => {
   });
 
   it('%j is one JSON object, byte for byte as mosquitto_sub 2.0 prints it', () => {
-    // "Z" before the offset and "payloadlen": mosquitto's own layout (issue 18).
+    // "Z" before the offset, "payloadlen", "mid" above QoS 0: mosquitto's own layout (issue 18).
     expect(render('%j')).toBe(
-      '{"tst":"2026-11-24T14:03:07.123456Z+0000","topic":"sensors/1","qos":1,"retain":1,"payloadlen":3,"payload":"hi!"}',
+      '{"tst":"2026-11-24T14:03:07.123456Z+0000","topic":"sensors/1","qos":1,"retain":1,"payloadlen":3,"mid":42,"payload":"hi!"}',
     );
     expect(JSON.parse(render('%j'))).toEqual({
       tst: '2026-11-24T14:03:07.123456Z+0000',
@@ -62,6 +62,7 @@ describe('-F format', () => {
       qos: 1,
       retain: 1,
       payloadlen: 3,
+      mid: 42,
       payload: 'hi!',
     });
   });
@@ -78,7 +79,7 @@ describe('-F format', () => {
       ...Buffer.from('"}'),
     ]);
     expect(render('%j', message({ payload: new Uint8Array(0) }))).toMatch(
-      /"payloadlen":0,"payload":null}$/,
+      /"payloadlen":0,"mid":42,"payload":null}$/,
     );
   });
 
@@ -95,6 +96,7 @@ describe('-F format', () => {
         '\t"qos":\t1,',
         '\t"retain":\t1,',
         '\t"payloadlen":\t3,',
+        '\t"mid":\t42,',
         '\t"properties":\t{',
         '\t\t"user-properties":\t{',
         '\t\t\t"k":\t"v",',
