@@ -43,9 +43,7 @@ function propertiesObject(message: Message): JsonObject | undefined {
   const p = message.properties;
   if (!p) return undefined;
   const members: Array<readonly [string, JsonValue]> = [];
-  const keys = (Object.keys(p) as Array<keyof PublishProperties>).sort(
-    (a, b) => rank(a) - rank(b),
-  );
+  const keys = (Object.keys(p) as Array<keyof PublishProperties>).sort((a, b) => rank(a) - rank(b));
   for (const key of keys) {
     switch (key) {
       case 'subscriptionIdentifiers':
