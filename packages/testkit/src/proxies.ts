@@ -68,19 +68,7 @@ export async function startHttpProxy(options: StartProxyOptions = {}): Promise<P
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    get granted() {
-      return granted;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return proxyHandle(`http://127.0.0.1:${port}`, port, requests, () => granted, sockets, server);
 }
 
 /** A SOCKS5 proxy on 127.0.0.1. */
@@ -104,12 +92,24 @@ export async function startSocksProxy(options: StartProxyOptions = {}): Promise<
   // The package does not report the port it listens on: take a free one.
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return proxyHandle(`socks5://127.0.0.1:${port}`, port, requests, () => granted, sockets, server);
+}
+
+/** What both proxies hand back: closing ends their open tunnels first. */
+function proxyHandle(
+  url: string,
+  port: number,
+  requests: readonly string[],
+  granted: () => number,
+  sockets: ReadonlySet<{ destroy(): void }>,
+  server: { close(callback: () => void): unknown },
+): ProxyHandle {
   return {
-    url: `socks5://127.0.0.1:${port}`,
+    url,
     port,
     requests,
     get granted() {
-      return granted;
+      return granted();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -52,3 +52,28 @@ export function dialRoute(
     socket.destroy();
   };
 }
+
+/**
+ * Runs `step` (a TLS handshake, a WebSocket upgrade) on a connection of its own, or on the
+ * stream the route of `options` opens first. Returns how to tear down whichever is pending.
+ */
+export function overRoute(
+  endpoint: Endpoint,
+  options: OpenOptions,
+  fail: (error: TransportError) => void,
+  step: (raw: Socket | undefined) => () => void,
+): () => void {
+  const route = routeOf(options);
+  if (!route) return step(undefined);
+  let cancelStep: (() => void) | undefined;
+  const cancelDial = dialRoute(route, endpoint, {
+    open: (raw) => {
+      cancelStep = step(raw);
+    },
+    fail,
+  });
+  return () => {
+    cancelDial();
+    cancelStep?.();
+  };
+}

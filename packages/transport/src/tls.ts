@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { type ConnectionOptions, connect } from 'node:tls';
 import { classifyConnectFailure } from './classify.js';
 import { type ConnectAttempt, runConnectAttempt } from './connect-phase.js';
-import { dialRoute, routeOf } from './route.js';
+import { overRoute } from './route.js';
 import { createSocketTransport } from './socket-link.js';
 import type { OpenOptions, TlsMaterial, TlsOptions, Transport } from './types.js';
 import type { Endpoint } from './url.js';
@@ -61,21 +61,10 @@ export function openTls(endpoint: Endpoint, options: OpenOptions): Promise<Trans
       connectTimeoutMs: options.connectTimeoutMs,
       endpoint: endpoint.display,
     },
-    (attempt) => {
-      const route = routeOf(options);
-      if (!route) return handshake(endpoint, options, attempt, undefined);
-      let cancelHandshake: (() => void) | undefined;
-      const cancelDial = dialRoute(route, endpoint, {
-        open: (raw) => {
-          cancelHandshake = handshake(endpoint, options, attempt, raw);
-        },
-        fail: attempt.fail,
-      });
-      return () => {
-        cancelDial();
-        cancelHandshake?.();
-      };
-    },
+    (attempt) =>
+      overRoute(endpoint, options, attempt.fail, (raw) =>
+        handshake(endpoint, options, attempt, raw),
+      ),
   );
 }
 

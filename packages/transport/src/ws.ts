@@ -10,7 +10,7 @@ import {
   type TransportError,
   WebSocketHandshakeError,
 } from './errors.js';
-import { dialRoute, routeOf } from './route.js';
+import { overRoute } from './route.js';
 import { nodeTlsOptions } from './tls.js';
 import type { OpenOptions, Transport } from './types.js';
 import type { Endpoint } from './url.js';
@@ -30,21 +30,8 @@ export function openWs(endpoint: Endpoint, options: OpenOptions): Promise<Transp
       connectTimeoutMs: options.connectTimeoutMs,
       endpoint: endpoint.display,
     },
-    (attempt) => {
-      const route = routeOf(options);
-      if (!route) return upgrade(endpoint, options, attempt, undefined);
-      let cancelUpgrade: (() => void) | undefined;
-      const cancelDial = dialRoute(route, endpoint, {
-        open: (raw) => {
-          cancelUpgrade = upgrade(endpoint, options, attempt, raw);
-        },
-        fail: attempt.fail,
-      });
-      return () => {
-        cancelDial();
-        cancelUpgrade?.();
-      };
-    },
+    (attempt) =>
+      overRoute(endpoint, options, attempt.fail, (raw) => upgrade(endpoint, options, attempt, raw)),
   );
 }
 
