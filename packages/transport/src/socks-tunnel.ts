@@ -1,6 +1,5 @@
 import { lookup } from 'node:dns';
 import { connect, isIP, type Socket } from 'node:net';
-import { SocksClient } from 'socks';
 import { ProxyError } from './errors.js';
 import { proxyConnectFailure, type TunnelCallbacks, type TunnelTarget } from './http-connect.js';
 import type { ProxyTarget } from './proxy-url.js';
@@ -35,31 +34,36 @@ export function openSocksTunnel(
     toProxy.on('error', onError);
     toProxy.once('connect', () => {
       toProxy.off('error', onError);
-      SocksClient.createConnection({
-        command: 'connect',
-        destination: { host: destination, port: target.port },
-        proxy: {
-          host: proxy.host,
-          port: proxy.port,
-          type: 5,
-          ...(proxy.username === undefined
-            ? {}
-            : { userId: proxy.username, password: proxy.password ?? '' }),
-        },
-        existing_socket: toProxy,
-        timeout: SOCKS_TIMER_MS,
-      }).then(
-        ({ socket: tunnel }) => {
-          if (settled) {
-            tunnel.destroy();
-            return;
-          }
-          settled = true;
-          callbacks.open(tunnel);
-        },
-        // The `socks` error holds the options, password included: only its message goes on.
-        (error: unknown) => fail(socksFailure(target, proxy, error)),
-      );
+      // Loaded on first use: a process that never tunnels through SOCKS never pays for it.
+      import('socks')
+        .then(({ SocksClient }) =>
+          SocksClient.createConnection({
+            command: 'connect',
+            destination: { host: destination, port: target.port },
+            proxy: {
+              host: proxy.host,
+              port: proxy.port,
+              type: 5,
+              ...(proxy.username === undefined
+                ? {}
+                : { userId: proxy.username, password: proxy.password ?? '' }),
+            },
+            existing_socket: toProxy,
+            timeout: SOCKS_TIMER_MS,
+          }),
+        )
+        .then(
+          ({ socket: tunnel }) => {
+            if (settled) {
+              tunnel.destroy();
+              return;
+            }
+            settled = true;
+            callbacks.open(tunnel);
+          },
+          // The `socks` error holds the options, password included: only its message goes on.
+          (error: unknown) => fail(socksFailure(target, proxy, error)),
+        );
     });
   };
   if (proxy.protocol === 'socks5h' || isIP(target.host) !== 0) start(target.host);
