@@ -5,6 +5,7 @@
  */
 import type { QoS } from '@mqttkit/client';
 import { CliUsageError } from './errors.js';
+import { COMMANDS, type Command, FLAGS, type FlagSpec } from './flags.js';
 import { compileFormat, type Segment } from './format.js';
 import {
   applyProperty,
@@ -15,8 +16,7 @@ import {
 } from './properties.js';
 import { clientUrl, DEFAULT_PORTS, parseBrokerUrl, parsePort, type Scheme } from './url.js';
 
-export const COMMANDS = ['pub', 'sub', 'bench', 'watch'] as const;
-export type Command = (typeof COMMANDS)[number];
+export { COMMANDS, type Command, FLAGS } from './flags.js';
 
 export interface TlsArgs {
   cafile?: string;
@@ -45,6 +45,14 @@ export interface ConnectionArgs {
   will?: WillArgs;
   properties: PropertySet;
   debug: boolean;
+  /** `-c` clears this: keep the session. */
+  clean: boolean;
+  /** `-x`, or never (0xFFFFFFFF) for `-c` under MQTT 5, as mosquitto. */
+  sessionExpiryInterval?: number;
+  /** `--unix`: the broker's Unix socket. */
+  socketPath?: string;
+  /** `--proxy`: a proxy URL, credentials included (never printed). */
+  proxy?: string;
 }
 
 export type MessageSource =
@@ -61,6 +69,10 @@ export interface PubArgs {
   qos: QoS;
   retain: boolean;
   source: MessageSource;
+  /** `--repeat`: how many times the message is published (1 without it). */
+  repeat: number;
+  /** `--repeat-delay` in seconds. */
+  repeatDelaySeconds: number;
 }
 
 export interface SubArgs {
@@ -75,6 +87,11 @@ export interface SubArgs {
   noNewline: boolean;
   skipRetained: boolean;
   exitAfterSubscribe: boolean;
+  /** `-U`: filters to unsubscribe from once connected. */
+  unsubscribe: string[];
+  retainedOnly: boolean;
+  removeRetained: boolean;
+  pretty: boolean;
 }
 
 export interface BenchArgs {
@@ -100,327 +117,13 @@ export type ParseResult =
   | { kind: 'version' }
   | { kind: 'run'; args: CliArgs };
 
-interface FlagSpec {
-  name: string;
-  short?: string;
-  long: string;
-  /** Takes a value (the next argument, or `--long=value`). */
-  value: boolean;
-  commands: readonly Command[];
-  help: string;
-  /** Shown in help after the flag, e.g. `topic`. */
-  meta?: string;
-}
-
-const ALL = COMMANDS;
-const CONNECTING: readonly Command[] = ALL;
-
-/** Every flag, in help order. `name` is the key values are collected under. */
-export const FLAGS: readonly FlagSpec[] = [
-  {
-    name: 'host',
-    short: 'h',
-    long: 'host',
-    value: true,
-    commands: CONNECTING,
-    meta: 'host',
-    help: 'broker host (default localhost)',
-  },
-  {
-    name: 'port',
-    short: 'p',
-    long: 'port',
-    value: true,
-    commands: CONNECTING,
-    meta: 'port',
-    help: 'broker port (default 1883, 8883 with TLS)',
-  },
-  {
-    name: 'url',
-    short: 'L',
-    long: 'url',
-    value: true,
-    commands: CONNECTING,
-    meta: 'URL',
-    help: 'mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://...; the path is the topic',
-  },
-  {
-    name: 'wsPath',
-    long: 'ws-path',
-    value: true,
-    commands: CONNECTING,
-    meta: 'path',
-    help: 'WebSocket endpoint path for ws[s]:// (default /mqtt)',
-  },
-  {
-    name: 'topic',
-    short: 't',
-    long: 'topic',
-    value: true,
-    commands: ['pub', 'sub', 'bench'],
-    meta: 'topic',
-    help: 'topic (pub, bench) or filter (sub; repeat for more)',
-  },
-  {
-    name: 'message',
-    short: 'm',
-    long: 'message',
-    value: true,
-    commands: ['pub'],
-    meta: 'text',
-    help: 'publish this message',
-  },
-  {
-    name: 'file',
-    short: 'f',
-    long: 'file',
-    value: true,
-    commands: ['pub'],
-    meta: 'file',
-    help: "publish the file's bytes as one message",
-  },
-  {
-    name: 'stdinLines',
-    short: 'l',
-    long: 'stdin-line',
-    value: false,
-    commands: ['pub'],
-    help: 'publish each line of stdin as a message',
-  },
-  {
-    name: 'stdin',
-    short: 's',
-    long: 'stdin-file',
-    value: false,
-    commands: ['pub'],
-    help: 'publish all of stdin as one message',
-  },
-  {
-    name: 'null',
-    short: 'n',
-    long: 'null-message',
-    value: false,
-    commands: ['pub'],
-    help: 'publish an empty (zero-length) message',
-  },
-  {
-    name: 'qos',
-    short: 'q',
-    long: 'qos',
-    value: true,
-    commands: ['pub', 'sub', 'bench'],
-    meta: '0|1|2',
-    help: 'QoS (default 0)',
-  },
-  {
-    name: 'retain',
-    short: 'r',
-    long: 'retain',
-    value: false,
-    commands: ['pub'],
-    help: 'publish as retained',
-  },
-  {
-    name: 'id',
-    short: 'i',
-    long: 'id',
-    value: true,
-    commands: CONNECTING,
-    meta: 'id',
-    help: 'client identifier (default: generated)',
-  },
-  {
-    name: 'username',
-    short: 'u',
-    long: 'username',
-    value: true,
-    commands: CONNECTING,
-    meta: 'user',
-    help: 'user name',
-  },
-  {
-    name: 'password',
-    short: 'P',
-    long: 'pw',
-    value: true,
-    commands: CONNECTING,
-    meta: 'password',
-    help: 'password (never printed, also not with -d)',
-  },
-  {
-    name: 'keepalive',
-    short: 'k',
-    long: 'keepalive',
-    value: true,
-    commands: CONNECTING,
-    meta: 'seconds',
-    help: 'keep alive, 0 disables (default 60)',
-  },
-  {
-    name: 'version',
-    short: 'V',
-    long: 'protocol-version',
-    value: true,
-    commands: CONNECTING,
-    meta: '311|5',
-    help: 'MQTT version: 311, 5, mqttv311, mqttv5 (default 311; -D implies 5)',
-  },
-  {
-    name: 'property',
-    short: 'D',
-    long: 'property',
-    value: true,
-    commands: CONNECTING,
-    meta: 'command identifier value',
-    help: 'MQTT 5 property, e.g. -D publish user-property k v',
-  },
-  {
-    name: 'cafile',
-    long: 'cafile',
-    value: true,
-    commands: CONNECTING,
-    meta: 'file',
-    help: 'trust the CAs in this PEM file (enables TLS)',
-  },
-  {
-    name: 'cert',
-    long: 'cert',
-    value: true,
-    commands: CONNECTING,
-    meta: 'file',
-    help: 'client certificate, PEM (enables TLS)',
-  },
-  {
-    name: 'key',
-    long: 'key',
-    value: true,
-    commands: CONNECTING,
-    meta: 'file',
-    help: 'client private key, PEM',
-  },
-  {
-    name: 'insecure',
-    long: 'insecure',
-    value: false,
-    commands: CONNECTING,
-    help: 'DO NOT verify the broker certificate (testing only; prints a warning)',
-  },
-  {
-    name: 'willTopic',
-    long: 'will-topic',
-    value: true,
-    commands: CONNECTING,
-    meta: 'topic',
-    help: 'Will topic',
-  },
-  {
-    name: 'willPayload',
-    long: 'will-payload',
-    value: true,
-    commands: CONNECTING,
-    meta: 'text',
-    help: 'Will payload (default empty)',
-  },
-  {
-    name: 'willQos',
-    long: 'will-qos',
-    value: true,
-    commands: CONNECTING,
-    meta: '0|1|2',
-    help: 'Will QoS (default 0)',
-  },
-  {
-    name: 'willRetain',
-    long: 'will-retain',
-    value: false,
-    commands: CONNECTING,
-    help: 'Will is retained',
-  },
-  {
-    name: 'verbose',
-    short: 'v',
-    long: 'verbose',
-    value: false,
-    commands: ['sub'],
-    help: 'print "topic payload"',
-  },
-  {
-    name: 'count',
-    short: 'C',
-    long: 'count',
-    value: true,
-    commands: ['sub', 'bench'],
-    meta: 'n',
-    help: 'sub: exit after n messages; bench: messages to send (default 10000)',
-  },
-  {
-    name: 'timeout',
-    short: 'W',
-    long: 'timeout',
-    value: true,
-    commands: ['sub', 'bench', 'watch'],
-    meta: 'seconds',
-    help: 'sub: exit 27 after this long; watch: stop after this long; bench: give up (default 60)',
-  },
-  {
-    name: 'format',
-    short: 'F',
-    long: 'format',
-    value: true,
-    commands: ['sub'],
-    meta: 'format',
-    help: 'output format, see below (overrides -v)',
-  },
-  {
-    name: 'noNewline',
-    short: 'N',
-    long: 'no-newline',
-    value: false,
-    commands: ['sub'],
-    help: 'no newline after each message',
-  },
-  {
-    name: 'skipRetained',
-    short: 'R',
-    long: 'no-retained',
-    value: false,
-    commands: ['sub'],
-    help: 'do not print retained messages',
-  },
-  {
-    name: 'exitAfterSubscribe',
-    short: 'E',
-    long: 'exit-after-subscribe',
-    value: false,
-    commands: ['sub'],
-    help: 'exit once subscribed',
-  },
-  {
-    name: 'size',
-    short: 'S',
-    long: 'size',
-    value: true,
-    commands: ['bench'],
-    meta: 'bytes',
-    help: 'payload size, at least 8 (default 64)',
-  },
-  {
-    name: 'debug',
-    short: 'd',
-    long: 'debug',
-    value: false,
-    commands: CONNECTING,
-    help: 'state changes and packets on stderr',
-  },
-];
-
 const BY_SHORT = new Map(FLAGS.filter((f) => f.short).map((f) => [`-${f.short}`, f]));
 const BY_LONG = new Map(FLAGS.map((f) => [`--${f.long}`, f]));
 // Aliases users type out of habit.
 BY_LONG.set('--password', BY_LONG.get('--pw')!);
 BY_LONG.set('--retained', BY_LONG.get('--retain')!);
 
-const REPEATABLE = new Set(['topic', 'property']);
+const REPEATABLE = new Set(['topic', 'property', 'unsubscribe']);
 
 /** Parse `argv` (without `node` and the script). Throws `CliUsageError`. */
 export function parseArgs(argv: readonly string[]): ParseResult {
@@ -545,15 +248,36 @@ export function parseArgs(argv: readonly string[]): ParseResult {
           command,
         );
       }
+      const topic = topics[0]!;
+      if (/[+#]/.test(topic)) {
+        // [MQTT-3.3.2-2]: wildcards are for filters. Refused here, before any connection, as
+        // mosquitto_pub does.
+        throw new CliUsageError(
+          `-t ${topic}: a topic to publish to cannot hold + or # (they are for subscribing)`,
+          command,
+        );
+      }
+      const source = sources[0]!;
+      const repeat = has('repeat') ? parseCount(one('repeat')!, '--repeat', command) : 1;
+      if (has('repeat') && source.type === 'stdin-lines') {
+        throw new CliUsageError('--repeat applies to -m, -f, -s and -n, not -l', command);
+      }
+      if (has('repeatDelay') && !has('repeat')) {
+        throw new CliUsageError('--repeat-delay applies with --repeat', command);
+      }
       return {
         kind: 'run',
         args: {
           command,
           connection,
-          topic: topics[0]!,
+          topic,
           qos,
           retain: has('retain'),
-          source: sources[0]!,
+          source,
+          repeat,
+          repeatDelaySeconds: has('repeatDelay')
+            ? parseDelay(one('repeatDelay')!, '--repeat-delay', command)
+            : 0,
         },
       };
     }
@@ -573,7 +297,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         noNewline: has('noNewline'),
         skipRetained: has('skipRetained'),
         exitAfterSubscribe: has('exitAfterSubscribe'),
+        unsubscribe: values.get('unsubscribe') ?? [],
+        retainedOnly: has('retainedOnly'),
+        removeRetained: has('removeRetained'),
+        pretty: has('pretty'),
       };
+      for (const filter of args.unsubscribe) {
+        if (filter === '') throw new CliUsageError('-U: the filter must not be empty', command);
+      }
       if (has('count')) args.count = parseCount(one('count')!, '-C', command);
       if (has('timeout')) args.timeoutSeconds = parseSeconds(one('timeout')!, '-W', command);
       if (has('format')) args.format = compileFormat(one('format')!);
@@ -683,7 +414,10 @@ function connectionArgs(
     keepalive: has('keepalive') ? parseInteger(one('keepalive')!, '-k', 0, 65535, command) : 60,
     properties,
     debug: has('debug'),
+    clean: !has('disableCleanSession'),
   };
+  sessionArgs(connection, command, one, has);
+  routeArgs(connection, command, one, has);
   const clientId = one('id');
   if (clientId !== undefined) connection.clientId = clientId;
   if (username !== undefined) connection.username = username;
@@ -714,6 +448,68 @@ function connectionArgs(
     );
   }
   return connection;
+}
+
+/** `-c` and `-x`, read as mosquitto reads them. */
+function sessionArgs(
+  connection: ConnectionArgs,
+  command: Command,
+  one: (name: string) => string | undefined,
+  has: (name: string) => boolean,
+): void {
+  if (!connection.clean && !has('id')) {
+    // A kept session belongs to a client id: a generated one would never be used again.
+    throw new CliUsageError('-c keeps the session of a client id: give one with -i', command);
+  }
+  if (has('sessionExpiry')) {
+    if (connection.protocolVersion !== 5) {
+      throw new CliUsageError('-x sets the MQTT 5 session expiry: add -V 5', command);
+    }
+    connection.sessionExpiryInterval = parseExpiry(one('sessionExpiry')!, command);
+  } else if (!connection.clean && connection.protocolVersion === 5) {
+    // As mosquitto: -c without -x under MQTT 5 is a session that never expires.
+    connection.sessionExpiryInterval = 0xffffffff;
+  }
+}
+
+/** `--unix` and `--proxy`: how the bytes reach the broker. */
+function routeArgs(
+  connection: ConnectionArgs,
+  command: Command,
+  one: (name: string) => string | undefined,
+  has: (name: string) => boolean,
+): void {
+  if (has('unix')) {
+    if (has('host') || has('port') || has('url')) {
+      throw new CliUsageError('--unix already names the broker: leave out -h, -p and -L', command);
+    }
+    if (has('proxy')) throw new CliUsageError('--unix and --proxy do not go together', command);
+    connection.socketPath = one('unix')!;
+  }
+  if (has('proxy')) {
+    const proxy = one('proxy')!;
+    // The message never repeats the URL: it may hold the proxy's password.
+    if (!/^(https?|socks5h?|socks):\/\/[^/]+\/?$/i.test(proxy) || /^https:/i.test(proxy)) {
+      throw new CliUsageError(
+        '--proxy: expected socks5h://[user[:password]@]host[:port], socks5://... or http://...',
+        command,
+      );
+    }
+    connection.proxy = proxy;
+  }
+}
+
+function parseExpiry(text: string, command: Command): number {
+  if (text === '-1' || text === '∞' || text === 'inf') return 0xffffffff;
+  return parseInteger(text, '-x', 0, 0xffffffff, command);
+}
+
+function parseDelay(text: string, flag: string, command: Command): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 0 && n <= 2_147_483)) {
+    throw new CliUsageError(`${flag} ${text}: expected a number of seconds, 0 or more`, command);
+  }
+  return n;
 }
 
 function toCommand(word: string): Command {

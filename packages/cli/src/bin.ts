@@ -2,6 +2,16 @@
 import { performance } from 'node:perf_hooks';
 import { run } from './main.js';
 
+// `--insecure` prints the CLI's own warning (connection.ts); the transport's process warning
+// (MQTTKIT_INSECURE_TLS) would say the same a second time. Every other warning still goes to
+// Node's own printer(s), unchanged.
+const nodeWarningPrinters = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code === 'MQTTKIT_INSECURE_TLS') return;
+  for (const print of nodeWarningPrinters) print(warning);
+});
+
 const controller = new AbortController();
 // First Ctrl-C ends cleanly (DISCONNECT, exit code as documented); a second one exits at once.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

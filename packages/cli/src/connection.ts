@@ -34,6 +34,12 @@ export async function clientOptions(
     connectTimeout: 10_000,
     reconnect: setup.reconnect ? { initialDelay: 500, maxDelay: 10_000 } : false,
   };
+  if (!args.clean) options.clean = false;
+  if (args.sessionExpiryInterval !== undefined) {
+    options.sessionExpiryInterval = args.sessionExpiryInterval;
+  }
+  if (args.socketPath !== undefined) options.socketPath = args.socketPath;
+  if (args.proxy !== undefined) options.proxy = args.proxy;
   if (args.clientId !== undefined) options.clientId = args.clientId + (setup.clientIdSuffix ?? '');
   if (args.username !== undefined) options.username = args.username;
   if (args.password !== undefined) options.password = args.password;

@@ -7,6 +7,7 @@
  */
 import type { Message } from '@mqttkit/client';
 import { CliUsageError } from './errors.js';
+import { jsonMessage } from './json-format.js';
 
 export type FieldName =
   | 't'
@@ -39,7 +40,7 @@ export const FORMAT_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['%x / %X', 'payload as lower / upper case hex'],
   ['%I', 'ISO-8601 local time, e.g. 2026-11-24T14:03:07+0100'],
   ['%U', 'Unix time with nanoseconds, e.g. 1795529886.807713000'],
-  ['%j', 'JSON: {"tst","topic","qos","retain","payload"}'],
+  ['%j', 'JSON as mosquitto_sub: tst, topic, qos, retain, payloadlen, properties, payload'],
   ['%P', 'MQTT 5 user properties, key:value separated by spaces'],
   ['%C %R %E %F', 'MQTT 5 content type, response topic, message expiry, payload format'],
   ['%%', 'a literal %'],
@@ -116,22 +117,31 @@ export interface RenderClock {
 
 const encoder = new TextEncoder();
 
-/** The bytes `segments` produce for `message` (no newline: the caller adds it unless -N). */
+/**
+ * The bytes `segments` produce for `message` (no newline: the caller adds it unless -N).
+ * `pretty` is `--pretty`: %j laid out over several lines.
+ */
 export function renderMessage(
   segments: readonly Segment[],
   message: Message,
   clock: RenderClock,
+  pretty = false,
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const segment of segments) {
     if (segment.type === 'text') parts.push(encoder.encode(segment.text));
     else if (segment.field === 'p') parts.push(message.payload);
+    else if (segment.field === 'j') parts.push(jsonMessage(message, clock, pretty));
     else parts.push(encoder.encode(fieldText(segment.field, message, clock)));
   }
   return concat(parts);
 }
 
-function fieldText(field: Exclude<FieldName, 'p'>, message: Message, clock: RenderClock): string {
+function fieldText(
+  field: Exclude<FieldName, 'p' | 'j'>,
+  message: Message,
+  clock: RenderClock,
+): string {
   const props = message.properties;
   switch (field) {
     case 't':
@@ -152,14 +162,6 @@ function fieldText(field: Exclude<FieldName, 'p'>, message: Message, clock: Rend
       return isoLocal(clock, false);
     case 'U':
       return unixNanos(clock.nowMs);
-    case 'j':
-      return JSON.stringify({
-        tst: isoLocal(clock, true),
-        topic: message.topic,
-        qos: message.qos,
-        retain: message.retain ? 1 : 0,
-        payload: new TextDecoder().decode(message.payload),
-      });
     case 'P':
       return Object.entries(props?.userProperties ?? {})
         .flatMap(([key, value]) =>

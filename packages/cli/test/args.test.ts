@@ -181,10 +181,14 @@ describe('parseArgs: mosquitto flags', () => {
   });
 
   it('-L gives scheme, credentials (%-decoded), host, port and topic', () => {
-    const args = run(['pub', '-L', 'mqtt://us%40er:p%3Ass@broker.example:1884/a/b/#', '-m', 'x']);
+    // sub: a wildcard topic is a filter (pub refuses it before connecting, issue 18).
+    const args = run(['sub', '-L', 'mqtt://us%40er:p%3Ass@broker.example:1884/a/b/#']);
     expect(args).toMatchObject({
-      topic: 'a/b/#',
+      topics: ['a/b/#'],
       connection: { url: 'mqtt://broker.example:1884', username: 'us@er', password: 'p:ss' },
+    });
+    expect(run(['pub', '-L', 'mqtt://u:p@broker.example/a/b', '-m', 'x'])).toMatchObject({
+      topic: 'a/b',
     });
   });
 

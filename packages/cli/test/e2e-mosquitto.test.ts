@@ -145,6 +145,32 @@ describe.skipIf(!hasMosquitto)(
       }
     });
 
+    it('sub without -W outlives a broker that is down for seconds (README "Broker restarts")', async () => {
+      const own = await startMosquitto();
+      const here = ['-h', '127.0.0.1', '-p', String(own.port)];
+      try {
+        const topic = uniqueTopic('down');
+        const sub = await subscribed(['sub', ...here, '-t', topic, '-q', '1', '-C', '2'], 25_000);
+        expect((await runCli(['pub', ...here, '-t', topic, '-m', 'before', '-q', '1'])).code).toBe(
+          0,
+        );
+        await sub.waitFor(/^before$/m, 'stdout');
+        await own.stop();
+        await sub.waitFor(/connection lost \(.*\); reconnecting/);
+        // Long enough for several refused attempts: only the reconnect timer keeps it running.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        expect(sub.proc.exitCode).toBe(null);
+        await own.start();
+        await sub.waitFor(/received SUBACK[\s\S]*received SUBACK/, 'stderr', 15_000);
+        expect((await runCli(['pub', ...here, '-t', topic, '-m', 'after', '-q', '1'])).code).toBe(
+          0,
+        );
+        expect(await sub.done).toMatchObject({ code: 0, stdout: 'before\nafter\n' });
+      } finally {
+        await own.close();
+      }
+    });
+
     it('watch shows a refused connection and the retries', async () => {
       const result = await runCli(['watch', '-h', '127.0.0.1', '-p', '1', '-W', '1.2'], {
         timeoutMs: 10_000,

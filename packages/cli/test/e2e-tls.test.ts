@@ -73,6 +73,15 @@ describe('TLS', () => {
     );
   });
 
+  it('--insecure warns once: the CLI line, not also a Node process warning', async () => {
+    const result = await runCli(['pub', ...at, '--insecure', '-t', 'x', '-m', 'y']);
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.split('\n').filter((l) => /warning/i.test(l));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^mqttkit: WARNING: --insecure:/);
+    expect(result.stderr).not.toMatch(/\(node:\d+\)|MQTTKIT_INSECURE_TLS/);
+  });
+
   it('an unreadable --cafile: exit 1 naming the file', async () => {
     const result = await runCli([
       'pub',

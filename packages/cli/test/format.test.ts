@@ -51,14 +51,63 @@ describe('-F format', () => {
     expect(unixNanos(5)).toBe('0.005000000');
   });
 
-  it('%j is one JSON object', () => {
+  it('%j is one JSON object, byte for byte as mosquitto_sub 2.0 prints it', () => {
+    // "Z" before the offset, "payloadlen", "mid" above QoS 0: mosquitto's own layout (issue 18).
+    expect(render('%j')).toBe(
+      '{"tst":"2026-11-24T14:03:07.123456Z+0000","topic":"sensors/1","qos":1,"retain":1,"payloadlen":3,"mid":42,"payload":"hi!"}',
+    );
     expect(JSON.parse(render('%j'))).toEqual({
-      tst: '2026-11-24T14:03:07.123456+0000',
+      tst: '2026-11-24T14:03:07.123456Z+0000',
       topic: 'sensors/1',
       qos: 1,
       retain: 1,
+      payloadlen: 3,
+      mid: 42,
       payload: 'hi!',
     });
+  });
+
+  it('%j escapes as cJSON: quotes, backslash, control bytes; other bytes raw; empty is null', () => {
+    const payload = new Uint8Array([0x22, 0x5c, 0x0a, 0x01, 0xff, 0xc3, 0xa9]);
+    const out = renderMessage(compileFormat('%j'), message({ payload }), utc);
+    const tail = Buffer.from(out).subarray(Buffer.from(out).indexOf('"payload":'));
+    expect([...tail]).toEqual([
+      ...Buffer.from('"payload":"\\"\\\\\\n\\u0001'),
+      0xff,
+      0xc3,
+      0xa9,
+      ...Buffer.from('"}'),
+    ]);
+    expect(render('%j', message({ payload: new Uint8Array(0) }))).toMatch(
+      /"payloadlen":0,"mid":42,"payload":null}$/,
+    );
+  });
+
+  it('%j with MQTT 5 properties, and --pretty in cJSON layout', () => {
+    const m = message({
+      properties: { userProperties: { k: ['v', 'w'] }, contentType: 'c/t' },
+    });
+    const pretty = decoder.decode(renderMessage(compileFormat('%j'), m, utc, true));
+    expect(pretty).toBe(
+      [
+        '{',
+        '\t"tst":\t"2026-11-24T14:03:07.123456Z+0000",',
+        '\t"topic":\t"sensors/1",',
+        '\t"qos":\t1,',
+        '\t"retain":\t1,',
+        '\t"payloadlen":\t3,',
+        '\t"mid":\t42,',
+        '\t"properties":\t{',
+        '\t\t"user-properties":\t{',
+        '\t\t\t"k":\t"v",',
+        '\t\t\t"k":\t"w"',
+        '\t\t},',
+        '\t\t"content-type":\t"c/t"',
+        '\t},',
+        '\t"payload":\t"hi!"',
+        '}',
+      ].join('\n'),
+    );
   });
 
   it('MQTT 5 properties, empty when absent', () => {

@@ -15,6 +15,7 @@ import {
 } from '@mqttkit/codec/client';
 import type {
   OpenOptions,
+  ProxyOptions,
   TlsOptions,
   TransportCloseEvent,
   WebSocketOptions,
@@ -48,6 +49,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   tls: TlsOptions | undefined;
   ws: WebSocketOptions | undefined;
+  proxy: string | ProxyOptions | undefined;
+  socketPath: string | undefined;
 }
 
 export interface ConnectionHandlers {
@@ -204,15 +207,19 @@ export class Connection {
     readonly connectTimeoutMs: number;
     readonly tls?: TlsOptions;
     readonly ws?: WebSocketOptions;
+    readonly proxy?: string | ProxyOptions;
+    readonly socketPath?: string;
     readonly #connection: Connection;
 
     constructor(connection: Connection) {
-      const { connectTimeoutMs, tls, ws } = connection.#options;
+      const { connectTimeoutMs, tls, ws, proxy, socketPath } = connection.#options;
       this.#connection = connection;
       this.signal = connection.#abort;
       this.connectTimeoutMs = connectTimeoutMs;
       if (tls) this.tls = tls;
       if (ws) this.ws = ws;
+      if (proxy !== undefined) this.proxy = proxy;
+      if (socketPath !== undefined) this.socketPath = socketPath;
     }
 
     onData(chunk: Uint8Array): void {

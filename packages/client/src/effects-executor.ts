@@ -152,6 +152,8 @@ export class EffectsExecutor implements LinkHost {
       connectTimeoutMs: opts.connectTimeoutMs + 1000,
       tls: opts.tls,
       ws: opts.ws,
+      proxy: opts.proxy,
+      socketPath: opts.socketPath,
     });
     this.#link = link;
     this.#lastLink = link;

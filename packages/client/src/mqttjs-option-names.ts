@@ -37,6 +37,9 @@ export const MQTTJS_OPTIONS = table(
     queueQoSZero: 'queue (every offline operation is queued)',
     log: 'logger',
     timerVariant: 'scheduler',
+    unixSocket: 'socketPath (the path of the socket)',
+    socksProxy: "proxy ('socks5://host:port', or http:// for CONNECT)",
+    socksTimeout: 'connectTimeout (the tunnel is part of the connect)',
   },
   [
     ['host hostname port path protocol defaultProtocol query', IN_URL],
@@ -46,7 +49,7 @@ export const MQTTJS_OPTIONS = table(
         'protocolId forceNativeWebSocket',
       'not needed in mqttkit (see its README)',
     ],
-    ['unixSocket socksProxy socksTimeout createWebsocket', 'not supported by mqttkit'],
+    ['createWebsocket', 'not supported by mqttkit'],
     ['incomingStore outgoingStore', 'store'],
     ['autoUseTopicAlias autoAssignTopicAlias', 'outgoingTopicAliases'],
   ],

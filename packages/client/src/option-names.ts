@@ -3,7 +3,7 @@
  * lists are checked against the option interfaces at compile time: a new option missing from its
  * list, or a listed name no interface has, fails the build.
  */
-import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
+import type { ProxyOptions, TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import type {
   AuthOptions,
   ClientOptions,
@@ -33,7 +33,7 @@ export const CLIENT_OPTION_NAMES = optionNames<ClientOptions>()(
   'url servers protocolVersion clientId clean sessionExpiryInterval keepalive pingTimeout',
   'username password will connectTimeout reconnect resubscribe queue maxPacketSize',
   'receiveMaximum topicAliasMaximum outgoingTopicAliases properties auth beforeConnect',
-  'tls ws store logger messageBufferSize ackAfterHandler scheduler random',
+  'tls ws proxy socketPath store logger messageBufferSize ackAfterHandler scheduler random',
 );
 
 export const RECONNECT_OPTION_NAMES = optionNames<ReconnectOptions>()(
@@ -53,3 +53,5 @@ export const TLS_OPTION_NAMES = optionNames<TlsOptions>()(
 );
 
 export const WS_OPTION_NAMES = optionNames<WebSocketOptions>()('path headers protocols');
+
+export const PROXY_OPTION_NAMES = optionNames<ProxyOptions>()('url username password');

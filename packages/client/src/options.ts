@@ -4,7 +4,7 @@
  */
 import type { ConnectProperties, QoS, UserProperties, WillProperties } from '@mqttkit/codec';
 import { createRealScheduler, realScheduler, type Scheduler } from '@mqttkit/keepalive';
-import type { TlsOptions, WebSocketOptions } from '@mqttkit/transport';
+import type { ProxyOptions, TlsOptions, WebSocketOptions } from '@mqttkit/transport';
 import { type BackoffPolicy, DEFAULT_BACKOFF, validateBackoffPolicy } from './backoff.js';
 import { InvalidOptionError } from './errors.js';
 import { type AbortSignalLike, randomHex, utf8Encode } from './globals.js';
@@ -177,6 +177,18 @@ export interface ClientOptions {
   beforeConnect?: BeforeConnect;
   tls?: TlsOptions;
   ws?: WebSocketOptions;
+  /**
+   * Reach the broker through an HTTP (`CONNECT`) or SOCKS5 proxy, Node only: a URL such as
+   * `'socks5://user:pass@127.0.0.1:1080'` or `'http://proxy:3128'`, or `{ url, username,
+   * password }` (`ProxyOptions` of `@mqttkit/transport`). TLS stays end to end with the broker.
+   * The proxy's credentials go to the proxy only and never into an error or a log line.
+   */
+  proxy?: string | ProxyOptions;
+  /**
+   * Connect to this Unix domain socket instead of the URL's host and port (Node only); the URL
+   * still chooses the protocol. Not with `proxy`.
+   */
+  socketPath?: string;
   /** In-flight message store. Default: in memory. */
   store?: InflightStore;
   /** pino-shaped logger. Default: none. */
@@ -225,6 +237,8 @@ export interface ResolvedOptions {
   readonly outgoingTopicAliases: boolean;
   readonly tls: TlsOptions | undefined;
   readonly ws: WebSocketOptions | undefined;
+  readonly proxy: string | ProxyOptions | undefined;
+  readonly socketPath: string | undefined;
   readonly store: InflightStore | undefined;
   readonly logger: Logger;
   readonly messageBufferSize: number;
@@ -326,6 +340,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const messageBufferSize =
     checkInt('messageBufferSize', options.messageBufferSize, 1, 2 ** 31 - 1) ?? 1000;
   checkType('username', options.username, 'string');
+  // The proxy URL itself is read by the transport, which never repeats it in an error.
+  if (typeof options.proxy !== 'string') checkType('proxy.url', options.proxy?.url, 'string');
+  checkType('socketPath', options.socketPath, 'string');
   let password: Uint8Array | undefined;
   if (options.password !== undefined) {
     if (typeof options.password === 'string') password = utf8Encode(options.password);
@@ -426,6 +443,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     outgoingTopicAliases: options.outgoingTopicAliases ?? true,
     tls: options.tls,
     ws: options.ws,
+    proxy: options.proxy,
+    socketPath: options.socketPath,
     store: options.store,
     logger: options.logger ?? noopLogger,
     messageBufferSize,

@@ -9,6 +9,7 @@ import { MQTTJS_OPTIONS, MQTTJS_SERVER_OPTIONS } from './mqttjs-option-names.js'
 import {
   AUTH_OPTION_NAMES,
   CLIENT_OPTION_NAMES,
+  PROXY_OPTION_NAMES,
   QUEUE_OPTION_NAMES,
   RECONNECT_OPTION_NAMES,
   SERVER_OPTION_NAMES,
@@ -28,6 +29,7 @@ const NESTED: ReadonlyArray<readonly [string, Known]> = [
   ['ws', WS_OPTION_NAMES],
   ['auth', AUTH_OPTION_NAMES],
   ['will', WILL_OPTION_NAMES],
+  ['proxy', PROXY_OPTION_NAMES],
 ];
 
 /** Throws `InvalidOptionError` for the first option name no options object of the client has. */

@@ -8,5 +8,6 @@ export * from './hostile-broker.js';
 export * from './mosquitto.js';
 export * from './mosquitto-dynsec.js';
 export * from './packet-log.js';
+export * from './proxies.js';
 export * from './static-site.js';
 export * from './waiting.js';

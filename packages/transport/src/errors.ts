@@ -14,7 +14,8 @@ export type TransportErrorCode =
   | 'MQTTKIT_ERR_TLS'
   | 'MQTTKIT_ERR_WEBSOCKET_HANDSHAKE'
   | 'MQTTKIT_ERR_SOCKET'
-  | 'MQTTKIT_ERR_HANDLER_THREW';
+  | 'MQTTKIT_ERR_HANDLER_THREW'
+  | 'MQTTKIT_ERR_PROXY';
 
 /** Why a transport failed; `code` tells which failure. */
 export class TransportError extends Error {
@@ -203,6 +204,54 @@ export class SocketError extends TransportError {
     this.name = 'SocketError';
     this.systemCode = systemCodeOf(options?.cause);
     this.wsCloseCode = options?.wsCloseCode;
+  }
+}
+
+/** What failed at the proxy. */
+export type ProxyFailure =
+  /** The proxy itself could not be reached (refused, unreachable, reset). */
+  | 'unreachable'
+  /** The proxy wants credentials, or refused the ones given (HTTP 407, SOCKS5 auth failure). */
+  | 'auth'
+  /** The proxy answered, but would not open the tunnel (an HTTP status, a SOCKS5 reply code). */
+  | 'refused'
+  /** The proxy is not a proxy of the kind named (a bad answer to the handshake). */
+  | 'protocol';
+
+/**
+ * The proxy given in `proxy` did not open the tunnel. The message names the proxy as
+ * `scheme://host:port`, never its credentials; `cause` carries no credentials either.
+ */
+export class ProxyError extends TransportError {
+  readonly failure: ProxyFailure;
+  /** The proxy as `scheme://host:port`. */
+  readonly proxy: string;
+  /** The HTTP status of a refused `CONNECT`, when the proxy is an HTTP proxy. */
+  readonly status: number | undefined;
+  readonly systemCode: string | undefined;
+
+  constructor(
+    endpoint: string,
+    proxy: string,
+    failure: ProxyFailure,
+    detail: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(
+      'MQTTKIT_ERR_PROXY',
+      `Proxy ${proxy} could not connect to ${endpoint}: ${detail}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'ProxyError';
+    this.failure = failure;
+    this.proxy = proxy;
+    this.status = options?.status;
+    this.systemCode = systemCodeOf(options?.cause);
+  }
+
+  /** Credentials the proxy refuses will be refused again. */
+  override get retryable(): boolean {
+    return this.failure !== 'auth';
   }
 }
 

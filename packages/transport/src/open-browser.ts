@@ -44,6 +44,15 @@ export function open(
       new UnsupportedProtocolError(endpoint.kind, 'browsers open only ws: and wss:'),
     );
   }
+  if (options.proxy !== undefined || options.socketPath !== undefined) {
+    // A page cannot choose its proxy or open a Unix socket; the browser's own settings apply.
+    return Promise.reject(
+      new UnsupportedProtocolError(
+        endpoint.kind,
+        'proxy and socketPath are Node only (a browser uses its own proxy settings)',
+      ),
+    );
+  }
   const WebSocketClass = (globalThis as { WebSocket?: BrowserWebSocketConstructor }).WebSocket;
   if (!WebSocketClass) {
     return Promise.reject(

@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { type ConnectionOptions, connect } from 'node:tls';
 import { classifyConnectFailure } from './classify.js';
-import { runConnectAttempt } from './connect-phase.js';
+import { type ConnectAttempt, runConnectAttempt } from './connect-phase.js';
+import { overRoute } from './route.js';
 import { createSocketTransport } from './socket-link.js';
 import type { OpenOptions, TlsMaterial, TlsOptions, Transport } from './types.js';
 import type { Endpoint } from './url.js';
@@ -48,7 +50,10 @@ function material(value: TlsMaterial | readonly TlsMaterial[]): Array<string | B
   );
 }
 
-/** TLS over TCP (`mqtts:`, `ssl:`, `tls:`). */
+/**
+ * TLS over TCP (`mqtts:`, `ssl:`, `tls:`). Over a Unix socket or a proxy tunnel the handshake
+ * runs end to end with the broker, verified against the URL's host as on a direct connection.
+ */
 export function openTls(endpoint: Endpoint, options: OpenOptions): Promise<Transport> {
   return runConnectAttempt<Transport>(
     {
@@ -56,38 +61,50 @@ export function openTls(endpoint: Endpoint, options: OpenOptions): Promise<Trans
       connectTimeoutMs: options.connectTimeoutMs,
       endpoint: endpoint.display,
     },
-    (attempt) => {
-      const socket = connect(nodeTlsOptions(endpoint, options.tls));
-      let phase: 'tcp' | 'tls-handshake' = 'tcp';
-      const onConnect = () => {
-        phase = 'tls-handshake';
-      };
-      const onError = (error: Error) =>
-        attempt.fail(classifyConnectFailure(endpoint.display, error, phase));
-      socket.once('connect', onConnect);
-      socket.on('error', onError);
-      socket.once('secureConnect', () => {
-        socket.off('error', onError);
-        const transport = createSocketTransport({
-          socket,
-          info: {
-            kind: 'tls',
-            endpoint: endpoint.display,
-            alpnProtocol: socket.alpnProtocol || undefined,
-            wsProtocol: undefined,
-          },
-          handlers: options,
-          signal: options.signal,
-          closeTimeoutMs: options.closeTimeoutMs,
-        });
-        if (!attempt.succeed(transport)) transport.destroy();
-      });
-      return () => {
-        socket.off('error', onError);
-        socket.off('connect', onConnect);
-        socket.on('error', noop);
-        socket.destroy();
-      };
-    },
+    (attempt) =>
+      overRoute(endpoint, options, attempt.fail, (raw) =>
+        handshake(endpoint, options, attempt, raw),
+      ),
   );
+}
+
+/** The TLS handshake, on a new TCP connection or on `raw` (already connected). */
+function handshake(
+  endpoint: Endpoint,
+  options: OpenOptions,
+  attempt: ConnectAttempt<Transport>,
+  raw: Socket | undefined,
+): () => void {
+  const tlsOptions = nodeTlsOptions(endpoint, options.tls);
+  const socket = connect(raw ? { ...tlsOptions, socket: raw } : tlsOptions);
+  let phase: 'tcp' | 'tls-handshake' = raw ? 'tls-handshake' : 'tcp';
+  const onConnect = () => {
+    phase = 'tls-handshake';
+  };
+  const onError = (error: Error) =>
+    attempt.fail(classifyConnectFailure(endpoint.display, error, phase));
+  socket.once('connect', onConnect);
+  socket.on('error', onError);
+  socket.once('secureConnect', () => {
+    socket.off('error', onError);
+    const transport = createSocketTransport({
+      socket,
+      info: {
+        kind: 'tls',
+        endpoint: endpoint.display,
+        alpnProtocol: socket.alpnProtocol || undefined,
+        wsProtocol: undefined,
+      },
+      handlers: options,
+      signal: options.signal,
+      closeTimeoutMs: options.closeTimeoutMs,
+    });
+    if (!attempt.succeed(transport)) transport.destroy();
+  });
+  return () => {
+    socket.off('error', onError);
+    socket.off('connect', onConnect);
+    socket.on('error', noop);
+    socket.destroy();
+  };
 }

@@ -61,6 +61,23 @@ export interface TransportHandlers {
   onClose?(event: TransportCloseEvent): void;
 }
 
+/**
+ * A proxy to tunnel through (Node only): an HTTP proxy that accepts `CONNECT`, or a SOCKS5
+ * proxy. The URL is `http://host:port`, `socks5://host:port` (the broker's name is resolved
+ * here) or `socks5h://host:port` (the proxy resolves it); `socks://` means `socks5h://`.
+ * Credentials go in the URL's user info (`%`-escaped) or in `username`/`password`; they are sent
+ * to the proxy only (Basic `Proxy-Authorization`, or SOCKS5 user/password, RFC 1929) and never
+ * appear in an error message.
+ */
+export interface ProxyOptions {
+  /** `http://`, `socks5://`, `socks5h://` or `socks://`, with an optional `user:password@`. */
+  url: string;
+  /** Proxy user name (overrides the URL's). */
+  username?: string;
+  /** Proxy password (overrides the URL's). */
+  password?: string;
+}
+
 export interface OpenOptions extends TransportHandlers {
   /** Aborting rejects a pending `open` with `AbortError`, and destroys an open transport with it. */
   signal?: AbortSignalLike;
@@ -70,6 +87,18 @@ export interface OpenOptions extends TransportHandlers {
   closeTimeoutMs?: number;
   tls?: TlsOptions;
   ws?: WebSocketOptions;
+  /**
+   * Reach the broker through this proxy (Node only; a browser uses its own proxy settings and
+   * rejects the option). TLS (`mqtts:`, `wss:`) runs end to end inside the tunnel, verified as
+   * without a proxy. A URL string is the same as `{ url }`.
+   */
+  proxy?: string | ProxyOptions;
+  /**
+   * Connect to this Unix domain socket instead of the URL's host and port (Node only). The URL
+   * still chooses the protocol (`mqtt:`, `mqtts:`, `ws:`, `wss:`), and its host is the TLS
+   * server name and the WebSocket `Host` header. Not with `proxy`.
+   */
+  socketPath?: string;
 }
 
 /** The kind of connection. */

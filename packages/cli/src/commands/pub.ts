@@ -26,7 +26,13 @@ export async function pub(args: PubArgs, io: Io): Promise<ExitCode> {
   }
   try {
     if (payload !== undefined) {
-      await publishOne(client, args.topic, payload, options);
+      // --repeat: one after the other, each acknowledged (QoS 1/2) before the delay, as
+      // mosquitto_pub does; Ctrl-C stops between two.
+      for (let i = 0; i < args.repeat && !io.interrupt.aborted; i++) {
+        if (i > 0 && args.repeatDelaySeconds > 0) await pause(args.repeatDelaySeconds, io);
+        if (io.interrupt.aborted) break;
+        await publishOne(client, args.topic, payload, options);
+      }
     } else {
       await publishLines(client, args.topic, options, io);
     }
@@ -34,6 +40,18 @@ export async function pub(args: PubArgs, io: Io): Promise<ExitCode> {
     await client.end().catch(() => undefined);
   }
   return EXIT.ok;
+}
+
+function pause(seconds: number, io: Io): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      io.interrupt.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    io.interrupt.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function fixedPayload(args: PubArgs, io: Io): Promise<Uint8Array | string | undefined> {

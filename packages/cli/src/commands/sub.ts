@@ -18,10 +18,12 @@ export function printable(args: SubArgs, message: Message, io: Io): Uint8Array {
   let body: Uint8Array;
   if (args.format) {
     const nowMs = io.now();
-    body = renderMessage(args.format, message, {
-      nowMs,
-      utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset(),
-    });
+    body = renderMessage(
+      args.format,
+      message,
+      { nowMs, utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset() },
+      args.pretty,
+    );
   } else if (args.verbose) {
     body = concat([encoder.encode(`${message.topic} `), message.payload]);
   } else {
@@ -38,7 +40,23 @@ export async function sub(args: SubArgs, io: Io): Promise<ExitCode> {
     finish = resolve;
   });
 
+  // --remove-retained: the clearing publishes still in flight, awaited before disconnecting.
+  const clearing = new Set<Promise<unknown>>();
   client.on('message', (message) => {
+    if (args.removeRetained && message.retain) {
+      // As mosquitto_sub: an empty retained message at QoS 1 clears the topic [MQTT-3.3.1-10].
+      const cleared = client
+        .publish(message.topic, new Uint8Array(0), { qos: 1, retain: true })
+        .catch((error: unknown) =>
+          line(io.stderr, `mqttkit: clearing ${message.topic} failed: ${errorText(error)}`),
+        )
+        .finally(() => clearing.delete(cleared));
+      clearing.add(cleared);
+    }
+    if (args.retainedOnly && !message.retain) {
+      finish(EXIT.ok);
+      return;
+    }
     if (args.skipRetained && message.retain) return;
     if (args.count !== undefined && printed >= args.count) return;
     io.stdout.write(printable(args, message, io));
@@ -71,12 +89,16 @@ export async function sub(args: SubArgs, io: Io): Promise<ExitCode> {
     const options = Object.keys(args.connection.properties.subscribe).length
       ? { properties: args.connection.properties.subscribe }
       : {};
-    const results = await Promise.race([
-      client.subscribe(
-        args.topics.map((topicFilter) => ({ topicFilter, qos: args.qos })),
-        options,
-      ),
-      done.then(() => undefined),
+    const subscribing = client.subscribe(
+      args.topics.map((topicFilter) => ({ topicFilter, qos: args.qos })),
+      options,
+    );
+    // -U: sent right behind the SUBSCRIBE, as mosquitto_sub does.
+    const unsubscribing =
+      args.unsubscribe.length > 0 ? client.unsubscribe(args.unsubscribe) : Promise.resolve([]);
+    const [results] = await Promise.race([
+      Promise.all([subscribing, unsubscribing]),
+      done.then(() => [undefined]),
     ]).catch((error: unknown) => {
       throw new CliRuntimeError(`Subscribe failed: ${errorText(error)}`, { cause: error });
     });
@@ -105,6 +127,7 @@ export async function sub(args: SubArgs, io: Io): Promise<ExitCode> {
   } finally {
     if (timer) clearTimeout(timer);
     io.interrupt.removeEventListener('abort', onInterrupt);
+    await Promise.all(clearing);
     await client.end().catch(() => undefined);
   }
 }
