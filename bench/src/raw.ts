@@ -7,13 +7,12 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { encode } from '@mqttkit/codec';
 import type { BenchConn, QoS } from './libs.js';
 import { FrameReader } from './raw-frames.js';
+import { FlowAnswers } from './raw-replies.js';
 
 const PV = { protocolVersion: 5 } as const;
 const TYPE_CONNACK = 2;
-const TYPE_PUBLISH = 3;
 const TYPE_PUBACK = 4;
 const TYPE_PUBREC = 5;
-const TYPE_PUBREL = 6;
 const TYPE_PUBCOMP = 7;
 const TYPE_SUBACK = 9;
 
@@ -49,6 +48,7 @@ export function encodePublishes(
   count: number,
   retain = false,
   topicOf?: (i: number) => string,
+  protocolVersion: 4 | 5 = 5,
 ): Buffer {
   const parts: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
@@ -62,16 +62,12 @@ export function encodePublishes(
           retain,
           dup: false,
         },
-        PV,
+        { protocolVersion },
       ),
     );
   }
   return Buffer.concat(parts);
 }
-
-/** The reason code of an ack body (id, then an optional reason; absent means success). */
-const reasonOf = (bytes: Buffer, at: number, length: number): number =>
-  length > 2 ? (bytes[at + 2] as number) : 0;
 
 /** SUBACK body: packet id, properties (length-prefixed), then one code per filter. */
 function subackCode(bytes: Buffer, at: number, length: number): number {
@@ -93,8 +89,6 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
     const socket = netConnect({ port, host: '127.0.0.1', noDelay: true });
     let connected = false;
     let onPub: (count: number) => void = () => {};
-    let acks: AckListener | undefined;
-    let awaitingPubrel = 0;
     const waiters = new Map<number, Array<(bytes: Buffer, at: number, length: number) => void>>();
     const wait = (type: number): Promise<{ bytes: Buffer; at: number; length: number }> =>
       new Promise((ok) => {
@@ -127,10 +121,10 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
         onPub = fn;
       },
       onAcks(listener) {
-        acks = listener;
+        flows.acks = listener;
       },
       nextPuback: () => wait(TYPE_PUBACK).then(() => {}),
-      awaitingPubrel: () => awaitingPubrel,
+      awaitingPubrel: () => flows.awaitingPubrel,
       end() {
         return new Promise((ok) => {
           socket.once('close', () => ok());
@@ -139,47 +133,11 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
       },
     };
 
-    // Replies to the current read, written in one go after it.
-    let replies: Buffer | undefined;
-    let replied = 0;
-    const reply = (first: number, bytes: Buffer, idAt: number): void => {
-      if (!replies || replied + 4 > replies.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(256, (replies?.length ?? 0) * 2));
-        replies?.copy(bigger, 0, 0, replied);
-        replies = bigger;
-      }
-      replies[replied] = first;
-      replies[replied + 1] = 2;
-      replies[replied + 2] = bytes[idAt] as number;
-      replies[replied + 3] = bytes[idAt + 1] as number;
-      replied += 4;
-    };
-
-    let publishes = 0;
+    const flows = new FlowAnswers();
     const reader = new FrameReader((first, bytes, at, length) => {
       const type = first >> 4;
-      if (type === TYPE_PUBLISH) {
-        publishes++;
-        const qos = (first >> 1) & 3;
-        if (qos === 0) return;
-        const idAt = at + length - 2;
-        if (qos === 1) reply(TYPE_PUBACK << 4, bytes, idAt);
-        else {
-          reply(TYPE_PUBREC << 4, bytes, idAt);
-          awaitingPubrel++;
-        }
-        return;
-      }
-      if (type === TYPE_PUBREL) {
-        reply(TYPE_PUBCOMP << 4, bytes, at);
-        awaitingPubrel--;
-        return;
-      }
-      if (type === TYPE_PUBACK || type === TYPE_PUBREC || type === TYPE_PUBCOMP) {
-        const reason = reasonOf(bytes, at, length);
-        if (type === TYPE_PUBREC && reason < 0x80) reply((TYPE_PUBREL << 4) | 0x2, bytes, at);
-        acks?.ack(type, bytes.readUInt16BE(at), reason);
-      }
+      // PUBACKs also go on to `nextPuback` waiters.
+      if (flows.frame(first, bytes, at, length) && type !== TYPE_PUBACK) return;
       if (type === TYPE_CONNACK && !connected) {
         connected = true;
         const code = bytes[at + 1] as number;
@@ -196,18 +154,9 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
     });
     socket.on('data', (chunk: Buffer) => {
       reader.push(chunk);
-      if (replied > 0 && replies) {
-        // The buffer goes to the socket: the next read gets a new one.
-        socket.write(replies.subarray(0, replied));
-        replies = undefined;
-        replied = 0;
-      }
-      if (publishes > 0) {
-        const count = publishes;
-        publishes = 0;
-        onPub(count);
-      }
-      acks?.flush();
+      const count = flows.endOfRead(socket);
+      if (count > 0) onPub(count);
+      flows.acks?.flush();
     });
   });
 }
