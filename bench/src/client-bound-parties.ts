@@ -51,11 +51,21 @@ function counter(n: number, timeoutMs: number, what: string) {
 }
 
 /** Times `work`, and for QoS 0 waits until the peer has all `n` (a client may still buffer). */
-async function timed(peer: PeerHandle, qos: QoS, n: number, work: () => Promise<void>) {
+async function timed(
+  peer: PeerHandle,
+  qos: QoS,
+  n: number,
+  timeoutMs: number,
+  work: () => Promise<void>,
+): Promise<number> {
   const before = qos === 0 ? await peer.received() : 0;
   const t0 = nowNs();
   await work();
-  if (qos === 0) await peer.receivedAll(before + n);
+  if (qos === 0) {
+    const all = counter(1, timeoutMs, `the peer receiving ${n} QoS 0 publishes`);
+    void peer.receivedAll(before + n).then(() => all.feed(1));
+    await all.done;
+  }
   return n / (msSince(t0) / 1000);
 }
 
@@ -71,7 +81,7 @@ export async function libBoundParty(
   return {
     name: lib.name,
     publishRound: (topic, payload, qos, n, window) =>
-      timed(peer, qos, n, () => pump(conn, topic, payload, qos, n, window)),
+      timed(peer, qos, n, timeoutMs, () => pump(conn, topic, payload, qos, n, window)),
     async receiveRound(request, roundTag) {
       const topic = streamTopic(request, roundTag);
       const count = counter(request.n, timeoutMs, `${lib.name} ${topic}`);
@@ -98,7 +108,7 @@ export async function rawBoundParty(
   return {
     name: 'raw',
     publishRound: (topic, payload, qos, n, window) =>
-      timed(peer, qos, n, async () => {
+      timed(peer, qos, n, timeoutMs, async () => {
         if (qos !== 0) return rawPumpAcked(conn, topic, payload, qos, n, window);
         const block = encodePublishes(topic, payload, Math.min(BLOCK, n));
         for (let i = 0; i + BLOCK <= n; i += BLOCK) await conn.write(block);
