@@ -3,15 +3,12 @@
 // subscription to a stream topic (`streamTopic`) streams pre-encoded PUBLISHes at the client.
 // It reads as little as the raw floor does (`raw-frames.ts`), so it is never the bottleneck.
 import type { Socket } from 'node:net';
+import { TYPE } from './packet-types.js';
 import { encodePublishes } from './raw.js';
-import { FrameReader } from './raw-frames.js';
+import { FrameReader, readVarint } from './raw-frames.js';
 import { rawPumpAcked } from './raw-pump.js';
 import { FlowAnswers } from './raw-replies.js';
 
-const TYPE_CONNECT = 1;
-const TYPE_SUBSCRIBE = 8;
-const TYPE_PINGREQ = 12;
-const TYPE_DISCONNECT = 14;
 /** QoS 0 PUBLISHes per write of a stream. */
 const BLOCK = 500;
 
@@ -36,19 +33,6 @@ function parseStreamTopic(topic: string): StreamRequest | undefined {
   const [qos, size, n, window] = topic.slice(STREAM_PREFIX.length).split('/').map(Number);
   if (qos !== 0 && qos !== 1 && qos !== 2) return undefined;
   return { qos, size: size ?? 0, n: n ?? 0, window: window ?? 1 };
-}
-
-/** Skips a Variable Byte Integer at `i`, returning the index after it and its value. */
-function varint(bytes: Buffer, i: number): [number, number] {
-  let value = 0;
-  let multiplier = 1;
-  let b: number;
-  do {
-    b = bytes[i++] as number;
-    value += (b & 0x7f) * multiplier;
-    multiplier *= 128;
-  } while (b & 0x80);
-  return [i, value];
 }
 
 /**
@@ -90,16 +74,16 @@ export function servePeerConnection(socket: Socket, onPublishes: (count: number)
   const reader = new FrameReader((first, bytes, at, length) => {
     if (flows.frame(first, bytes, at, length)) return;
     const type = first >> 4;
-    if (type === TYPE_CONNECT) {
+    if (type === TYPE.CONNECT) {
       // Protocol name "MQTT" (2 + 4 bytes), then the level: 4 is 3.1.1, 5 is 5.0.
       version = bytes[at + 6] === 4 ? 4 : 5;
       // Session present 0, return/reason code 0 (success), and in 5.0 no properties.
       socket.write(version === 5 ? Buffer.of(0x20, 3, 0, 0, 0) : Buffer.of(0x20, 2, 0, 0));
-    } else if (type === TYPE_SUBSCRIBE) {
+    } else if (type === TYPE.SUBSCRIBE) {
       const end = at + length;
       let i = at + 2;
       if (version === 5) {
-        const [after, propsLength] = varint(bytes, i);
+        const [after, propsLength] = readVarint(bytes, i);
         i = after + propsLength;
       }
       const codes: number[] = [];
@@ -119,9 +103,9 @@ export function servePeerConnection(socket: Socket, onPublishes: (count: number)
       socket.write(Buffer.from([0x90, head.length + codes.length, ...head, ...codes]));
       for (const [topic, request] of streams)
         void stream(topic, request).catch(() => socket.destroy());
-    } else if (type === TYPE_PINGREQ) {
+    } else if (type === TYPE.PINGREQ) {
       socket.write(Buffer.of(0xd0, 0));
-    } else if (type === TYPE_DISCONNECT) {
+    } else if (type === TYPE.DISCONNECT) {
       socket.end();
     }
   });

@@ -2,6 +2,7 @@
 // 3.1.1 and 5.0: a missing reason means success [MQTT-3.4.2-1]) a raw peer owes for one read,
 // gathered and written in one go after it: one write per read instead of one per frame.
 import type { Socket } from 'node:net';
+import { TYPE } from './packet-types.js';
 import type { AckListener } from './raw.js';
 
 export class ReplyBatch {
@@ -32,12 +33,6 @@ export class ReplyBatch {
   }
 }
 
-const TYPE_PUBLISH = 3;
-const TYPE_PUBACK = 4;
-const TYPE_PUBREC = 5;
-const TYPE_PUBREL = 6;
-const TYPE_PUBCOMP = 7;
-
 /** The reason code of an ack body (id, then an optional reason; absent means success). */
 const reasonOf = (bytes: Buffer, at: number, length: number): number =>
   length > 2 ? (bytes[at + 2] as number) : 0;
@@ -59,27 +54,27 @@ export class FlowAnswers {
   /** Handles one frame of a flow; false when it is none (CONNACK, SUBACK, ...). */
   frame(first: number, bytes: Buffer, at: number, length: number): boolean {
     const type = first >> 4;
-    if (type === TYPE_PUBLISH) {
+    if (type === TYPE.PUBLISH) {
       this.#publishes++;
       const qos = (first >> 1) & 3;
       if (qos === 0) return true;
       const idAt = at + length - 2;
-      if (qos === 1) this.#replies.add(TYPE_PUBACK << 4, bytes, idAt);
+      if (qos === 1) this.#replies.add(TYPE.PUBACK << 4, bytes, idAt);
       else {
-        this.#replies.add(TYPE_PUBREC << 4, bytes, idAt);
+        this.#replies.add(TYPE.PUBREC << 4, bytes, idAt);
         this.awaitingPubrel++;
       }
       return true;
     }
-    if (type === TYPE_PUBREL) {
-      this.#replies.add(TYPE_PUBCOMP << 4, bytes, at);
+    if (type === TYPE.PUBREL) {
+      this.#replies.add(TYPE.PUBCOMP << 4, bytes, at);
       this.awaitingPubrel--;
       return true;
     }
-    if (type !== TYPE_PUBACK && type !== TYPE_PUBREC && type !== TYPE_PUBCOMP) return false;
+    if (type !== TYPE.PUBACK && type !== TYPE.PUBREC && type !== TYPE.PUBCOMP) return false;
     const reason = reasonOf(bytes, at, length);
-    if (type === TYPE_PUBREC && reason < 0x80)
-      this.#replies.add((TYPE_PUBREL << 4) | 0x2, bytes, at);
+    if (type === TYPE.PUBREC && reason < 0x80)
+      this.#replies.add((TYPE.PUBREL << 4) | 0x2, bytes, at);
     this.acks?.ack(type, bytes.readUInt16BE(at), reason);
     return true;
   }

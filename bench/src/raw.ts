@@ -6,15 +6,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { encode } from '@mqttkit/codec';
 import type { BenchConn, QoS } from './libs.js';
-import { FrameReader } from './raw-frames.js';
+import { TYPE } from './packet-types.js';
+import { FrameReader, readVarint } from './raw-frames.js';
 import { FlowAnswers } from './raw-replies.js';
 
 const PV = { protocolVersion: 5 } as const;
-const TYPE_CONNACK = 2;
-const TYPE_PUBACK = 4;
-const TYPE_PUBREC = 5;
-const TYPE_PUBCOMP = 7;
-const TYPE_SUBACK = 9;
 
 /** Told of this connection's own publishes being acknowledged. */
 export interface AckListener {
@@ -39,7 +35,7 @@ export interface RawConn {
   end(): Promise<void>;
 }
 
-export const TYPES = { PUBACK: TYPE_PUBACK, PUBREC: TYPE_PUBREC, PUBCOMP: TYPE_PUBCOMP } as const;
+export const TYPES = { PUBACK: TYPE.PUBACK, PUBREC: TYPE.PUBREC, PUBCOMP: TYPE.PUBCOMP } as const;
 
 /** Encodes `count` copies of a PUBLISH into one buffer (QoS 0: no packet id). */
 export function encodePublishes(
@@ -70,16 +66,8 @@ export function encodePublishes(
 }
 
 /** SUBACK body: packet id, properties (length-prefixed), then one code per filter. */
-function subackCode(bytes: Buffer, at: number, length: number): number {
-  let i = at + 2;
-  let propsLength = 0;
-  let multiplier = 1;
-  let b: number;
-  do {
-    b = bytes[i++] as number;
-    propsLength += (b & 0x7f) * multiplier;
-    multiplier *= 128;
-  } while (b & 0x80 && i < at + length);
+function subackCode(bytes: Buffer, at: number, _length: number): number {
+  const [i, propsLength] = readVarint(bytes, at + 2);
   return bytes[i + propsLength] ?? 0x80;
 }
 
@@ -106,7 +94,7 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
         return new Promise((ok) => socket.once('drain', ok));
       },
       async subscribe(filter, qos) {
-        const suback = wait(TYPE_SUBACK);
+        const suback = wait(TYPE.SUBACK);
         socket.write(
           encode(
             { cmd: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] },
@@ -123,7 +111,7 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
       onAcks(listener) {
         flows.acks = listener;
       },
-      nextPuback: () => wait(TYPE_PUBACK).then(() => {}),
+      nextPuback: () => wait(TYPE.PUBACK).then(() => {}),
       awaitingPubrel: () => flows.awaitingPubrel,
       end() {
         return new Promise((ok) => {
@@ -137,8 +125,8 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
     const reader = new FrameReader((first, bytes, at, length) => {
       const type = first >> 4;
       // PUBACKs also go on to `nextPuback` waiters.
-      if (flows.frame(first, bytes, at, length) && type !== TYPE_PUBACK) return;
-      if (type === TYPE_CONNACK && !connected) {
+      if (flows.frame(first, bytes, at, length) && type !== TYPE.PUBACK) return;
+      if (type === TYPE.CONNACK && !connected) {
         connected = true;
         const code = bytes[at + 1] as number;
         if (code !== 0) reject(new Error(`CONNACK refused: ${code}`));

@@ -36,6 +36,16 @@ function runQuick(): Promise<{ code: number | null; out: string; err: string }> 
   });
 }
 
+/** The publish (and client-bound receive) cases by QoS and payload size, as the table names them. */
+const QOS_SIZES = [
+  'QoS 0, 64 B',
+  'QoS 0, 16 KiB',
+  'QoS 1, 64 B',
+  'QoS 1, 16 KiB',
+  'QoS 2, 64 B',
+  'QoS 2, 16 KiB',
+];
+
 /** Table rows as [case, client, median] cells. */
 function rows(out: string): string[][] {
   return out
@@ -87,14 +97,7 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
       expect(n, `${name} / ${client}: ${value}`).toBeGreaterThan(0);
     }
     // Every publish case is compared with the raw ceiling, in the same run.
-    for (const c of [
-      'QoS 0, 64 B',
-      'QoS 0, 16 KiB',
-      'QoS 1, 64 B',
-      'QoS 1, 16 KiB',
-      'QoS 2, 64 B',
-      'QoS 2, 16 KiB',
-    ]) {
+    for (const c of QOS_SIZES) {
       expect(
         table.some((r) => r[0]?.startsWith(`publish ${c} (`) && r[1] === 'raw'),
         `raw row for ${c}`,
@@ -122,14 +125,7 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
     // The client-bound part: every case against the bench's own peer, with the raw floor, CPU and
     // heap allocated per message and the peer's CPU share, and its targets printed.
     for (const direction of ['publish', 'receive']) {
-      for (const c of [
-        'QoS 0, 64 B',
-        'QoS 0, 16 KiB',
-        'QoS 1, 64 B',
-        'QoS 1, 16 KiB',
-        'QoS 2, 64 B',
-        'QoS 2, 16 KiB',
-      ]) {
+      for (const c of QOS_SIZES) {
         const label = `${direction} ${c}`;
         for (const client of ['mqttkit', 'MQTT.js', 'raw']) {
           for (const what of [': client CPU per message', ': heap allocated per message'])

@@ -5,13 +5,8 @@
  * invalid topic after a valid one must still be refused [MQTT-1.5.4-1/2], [MQTT-3.3.2-2].
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type CodecError,
-  createDecoder,
-  encode,
-  type Packet,
-  type ProtocolVersion,
-} from '../src/index.js';
+import type { CodecError, Packet, ProtocolVersion } from '../src/index.js';
+import { createDecoder, encode } from '../src/index.js';
 
 function decoder(v: ProtocolVersion) {
   const packets: Packet[] = [];
