@@ -1,9 +1,11 @@
 // The command line of `pnpm bench`. An unknown part, case or client fails the run instead of
 // being skipped, so a typo never yields a table that silently lacks what was asked for.
+import { CLIENT_BOUND_CASES } from './client-bound.js';
 import { PUBLISH_CASES } from './publish-rounds.js';
 
 export const PARTS = [
   'throughput',
+  'client-bound',
   'logger',
   'otel',
   'latency',
@@ -14,8 +16,15 @@ export const PARTS = [
 ] as const;
 export type Part = (typeof PARTS)[number];
 
-/** Case keys of the throughput part (`--cases`); the logger and otel parts run the 64 B ones. */
-export const CASES: readonly string[] = [...PUBLISH_CASES.map((c) => c.key), 'receive'];
+/**
+ * Case keys of the throughput and client-bound parts (`--cases`; `receive` selects every receive
+ * case); the logger and otel parts run the 64 B publish ones.
+ */
+export const CASES: readonly string[] = [
+  ...PUBLISH_CASES.map((c) => c.key),
+  'receive',
+  ...CLIENT_BOUND_CASES.filter((c) => c.direction === 'receive').map((c) => c.key),
+];
 /** Parties of the throughput part (`--clients`). */
 export const CLIENTS = ['mqttkit', 'MQTT.js', 'raw'] as const;
 export type ClientName = (typeof CLIENTS)[number];

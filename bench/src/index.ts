@@ -4,6 +4,7 @@
 // are in `cli-options.ts` and the README.
 import { cpus, freemem, totalmem } from 'node:os';
 import { parseArgs } from './cli-options.js';
+import { printTargets } from './client-bound-targets.js';
 import { printTable, runKeepaliveBench } from './keepalive.js';
 import { NO_LOGGER } from './logger-cost.js';
 import { NO_INSTRUMENTATION } from './otel-cost.js';
@@ -32,8 +33,22 @@ if (result.rows.length > 0) {
     ),
   );
 }
-if (result.loggerRows.length > 0) {
+if (result.clientBoundRows.length > 0) {
   if (result.rows.length > 0) console.log('');
+  console.log(
+    printRows(
+      `client-bound: against the bench's own peer process, not mosquitto ${quick}- ${machine}${versus}`,
+      result.clientBoundRows,
+      args.versus ? VERSUS : 'MQTT.js',
+    ),
+  );
+  console.log('');
+  console.log(`client-bound targets (issue 20; printed, not asserted) ${quick}`);
+  console.log('');
+  console.log(printTargets(result.clientBoundRows));
+}
+if (result.loggerRows.length > 0) {
+  if (result.rows.length > 0 || result.clientBoundRows.length > 0) console.log('');
   console.log(
     printRows(
       `mqttkit with a pino logger at level info vs no logger ${quick}- ${machine}${versus}`,

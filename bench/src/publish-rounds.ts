@@ -50,16 +50,31 @@ export async function measurePublishCase(
   tag: string,
 ): Promise<CaseRounds> {
   const payload = Buffer.alloc(c.size, 0x61);
+  return interleaveRounds(parties, n, rounds, (p, r) =>
+    p.publishRound(`bench/${tag}/${c.key}/${p.name}/${r}`, payload, c.qos, n),
+  );
+}
+
+/**
+ * Runs `round` for every party `rounds` times, interleaved, and takes of each round its rate
+ * (what `round` resolves) and this process's CPU per message (`n` messages a round).
+ */
+export async function interleaveRounds<P extends { readonly name: string }>(
+  parties: readonly P[],
+  n: number,
+  rounds: number,
+  round: (party: P, r: number) => Promise<number>,
+): Promise<CaseRounds> {
   const rates = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   for (let r = 0; r < rounds; r++) {
     // The order rotates each round (A B C, B C A, ...): whoever goes first after a case starts,
     // or right after a given party, would otherwise pay for that in every round.
     for (let i = 0; i < parties.length; i++) {
-      const p = parties[(i + r) % parties.length] as PublishParty;
-      // This process runs publisher and subscriber; the other parties sit idle meanwhile.
+      const p = parties[(i + r) % parties.length] as P;
+      // This process runs every party; the others sit idle meanwhile.
       const cpu0 = process.cpuUsage();
-      const rate = await p.publishRound(`bench/${tag}/${c.key}/${p.name}/${r}`, payload, c.qos, n);
+      const rate = await round(p, r);
       const used = process.cpuUsage(cpu0);
       rates.set(p.name, [...(rates.get(p.name) ?? []), rate]);
       cpu.set(p.name, [...(cpu.get(p.name) ?? []), (used.user + used.system) / n]);
@@ -69,9 +84,13 @@ export async function measurePublishCase(
 }
 
 /** The client-CPU-per-message rows of one case, one per party. */
-export function cpuRows(c: PublishCase, cpu: CaseRounds['cpu']): Row[] {
+export function cpuRows(
+  c: Pick<PublishCase, 'label'>,
+  cpu: CaseRounds['cpu'],
+  what = 'client CPU per message (pub + sub)',
+): Row[] {
   return [...cpu].map(([lib, rounds]) => ({
-    case: `${c.label}: client CPU per message (pub + sub)`,
+    case: `${c.label}: ${what}`,
     lib,
     value: median(rounds),
     unit: 'µs',

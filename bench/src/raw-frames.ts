@@ -4,6 +4,19 @@
 // may be split over any number of reads; the part it needs is then gathered in a scratch buffer.
 
 const TYPE_PUBLISH = 3;
+
+/** Reads a Variable Byte Integer at `i` of a frame's body: the index after it, and its value. */
+export function readVarint(bytes: Buffer, i: number): [number, number] {
+  let value = 0;
+  let multiplier = 1;
+  let b: number;
+  do {
+    b = bytes[i++] as number;
+    value += (b & 0x7f) * multiplier;
+    multiplier *= 128;
+  } while (b & 0x80 && multiplier <= 128 ** 4);
+  return [i, value];
+}
 // Shared until a frame is split over reads, so an idle reader costs no buffer (the memory case
 // uses a raw connection as its floor).
 const NO_SCRATCH = Buffer.alloc(0);

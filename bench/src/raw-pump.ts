@@ -5,11 +5,16 @@ import { encode } from '@mqttkit/codec';
 import { type AckListener, type RawConn, TYPES } from './raw.js';
 
 /** A PUBLISH with packet id 1, and where in it the id sits. */
-function template(topic: string, payload: Uint8Array, qos: 1 | 2): { frame: Buffer; idAt: number } {
+function template(
+  topic: string,
+  payload: Uint8Array,
+  qos: 1 | 2,
+  protocolVersion: 4 | 5,
+): { frame: Buffer; idAt: number } {
   const frame = Buffer.from(
     encode(
       { cmd: 'publish', topic, payload, qos, packetId: 1, retain: false, dup: false },
-      { protocolVersion: 5 },
+      { protocolVersion },
     ),
   );
   let i = 1;
@@ -21,14 +26,15 @@ function template(topic: string, payload: Uint8Array, qos: 1 | 2): { frame: Buff
 
 /** Resolves when `n` flows ended; rejects on a refused one or an ack for no open flow. */
 export function rawPumpAcked(
-  conn: RawConn,
+  conn: Pick<RawConn, 'socket' | 'onAcks'>,
   topic: string,
   payload: Uint8Array,
   qos: 1 | 2,
   n: number,
   window: number,
+  protocolVersion: 4 | 5 = 5,
 ): Promise<void> {
-  const { frame, idAt } = template(topic, payload, qos);
+  const { frame, idAt } = template(topic, payload, qos, protocolVersion);
   const ending = qos === 1 ? TYPES.PUBACK : TYPES.PUBCOMP;
   // Ids 1..window: enough, since at most `window` flows are open at once.
   const free: number[] = [];

@@ -6,16 +6,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { encode } from '@mqttkit/codec';
 import type { BenchConn, QoS } from './libs.js';
-import { FrameReader } from './raw-frames.js';
+import { TYPE } from './packet-types.js';
+import { FrameReader, readVarint } from './raw-frames.js';
+import { FlowAnswers } from './raw-replies.js';
 
 const PV = { protocolVersion: 5 } as const;
-const TYPE_CONNACK = 2;
-const TYPE_PUBLISH = 3;
-const TYPE_PUBACK = 4;
-const TYPE_PUBREC = 5;
-const TYPE_PUBREL = 6;
-const TYPE_PUBCOMP = 7;
-const TYPE_SUBACK = 9;
 
 /** Told of this connection's own publishes being acknowledged. */
 export interface AckListener {
@@ -40,7 +35,7 @@ export interface RawConn {
   end(): Promise<void>;
 }
 
-export const TYPES = { PUBACK: TYPE_PUBACK, PUBREC: TYPE_PUBREC, PUBCOMP: TYPE_PUBCOMP } as const;
+export const TYPES = { PUBACK: TYPE.PUBACK, PUBREC: TYPE.PUBREC, PUBCOMP: TYPE.PUBCOMP } as const;
 
 /** Encodes `count` copies of a PUBLISH into one buffer (QoS 0: no packet id). */
 export function encodePublishes(
@@ -49,6 +44,7 @@ export function encodePublishes(
   count: number,
   retain = false,
   topicOf?: (i: number) => string,
+  protocolVersion: 4 | 5 = 5,
 ): Buffer {
   const parts: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
@@ -62,28 +58,16 @@ export function encodePublishes(
           retain,
           dup: false,
         },
-        PV,
+        { protocolVersion },
       ),
     );
   }
   return Buffer.concat(parts);
 }
 
-/** The reason code of an ack body (id, then an optional reason; absent means success). */
-const reasonOf = (bytes: Buffer, at: number, length: number): number =>
-  length > 2 ? (bytes[at + 2] as number) : 0;
-
 /** SUBACK body: packet id, properties (length-prefixed), then one code per filter. */
-function subackCode(bytes: Buffer, at: number, length: number): number {
-  let i = at + 2;
-  let propsLength = 0;
-  let multiplier = 1;
-  let b: number;
-  do {
-    b = bytes[i++] as number;
-    propsLength += (b & 0x7f) * multiplier;
-    multiplier *= 128;
-  } while (b & 0x80 && i < at + length);
+function subackCode(bytes: Buffer, at: number, _length: number): number {
+  const [i, propsLength] = readVarint(bytes, at + 2);
   return bytes[i + propsLength] ?? 0x80;
 }
 
@@ -93,8 +77,6 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
     const socket = netConnect({ port, host: '127.0.0.1', noDelay: true });
     let connected = false;
     let onPub: (count: number) => void = () => {};
-    let acks: AckListener | undefined;
-    let awaitingPubrel = 0;
     const waiters = new Map<number, Array<(bytes: Buffer, at: number, length: number) => void>>();
     const wait = (type: number): Promise<{ bytes: Buffer; at: number; length: number }> =>
       new Promise((ok) => {
@@ -112,7 +94,7 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
         return new Promise((ok) => socket.once('drain', ok));
       },
       async subscribe(filter, qos) {
-        const suback = wait(TYPE_SUBACK);
+        const suback = wait(TYPE.SUBACK);
         socket.write(
           encode(
             { cmd: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] },
@@ -127,10 +109,10 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
         onPub = fn;
       },
       onAcks(listener) {
-        acks = listener;
+        flows.acks = listener;
       },
-      nextPuback: () => wait(TYPE_PUBACK).then(() => {}),
-      awaitingPubrel: () => awaitingPubrel,
+      nextPuback: () => wait(TYPE.PUBACK).then(() => {}),
+      awaitingPubrel: () => flows.awaitingPubrel,
       end() {
         return new Promise((ok) => {
           socket.once('close', () => ok());
@@ -139,48 +121,12 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
       },
     };
 
-    // Replies to the current read, written in one go after it.
-    let replies: Buffer | undefined;
-    let replied = 0;
-    const reply = (first: number, bytes: Buffer, idAt: number): void => {
-      if (!replies || replied + 4 > replies.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(256, (replies?.length ?? 0) * 2));
-        replies?.copy(bigger, 0, 0, replied);
-        replies = bigger;
-      }
-      replies[replied] = first;
-      replies[replied + 1] = 2;
-      replies[replied + 2] = bytes[idAt] as number;
-      replies[replied + 3] = bytes[idAt + 1] as number;
-      replied += 4;
-    };
-
-    let publishes = 0;
+    const flows = new FlowAnswers();
     const reader = new FrameReader((first, bytes, at, length) => {
       const type = first >> 4;
-      if (type === TYPE_PUBLISH) {
-        publishes++;
-        const qos = (first >> 1) & 3;
-        if (qos === 0) return;
-        const idAt = at + length - 2;
-        if (qos === 1) reply(TYPE_PUBACK << 4, bytes, idAt);
-        else {
-          reply(TYPE_PUBREC << 4, bytes, idAt);
-          awaitingPubrel++;
-        }
-        return;
-      }
-      if (type === TYPE_PUBREL) {
-        reply(TYPE_PUBCOMP << 4, bytes, at);
-        awaitingPubrel--;
-        return;
-      }
-      if (type === TYPE_PUBACK || type === TYPE_PUBREC || type === TYPE_PUBCOMP) {
-        const reason = reasonOf(bytes, at, length);
-        if (type === TYPE_PUBREC && reason < 0x80) reply((TYPE_PUBREL << 4) | 0x2, bytes, at);
-        acks?.ack(type, bytes.readUInt16BE(at), reason);
-      }
-      if (type === TYPE_CONNACK && !connected) {
+      // PUBACKs also go on to `nextPuback` waiters.
+      if (flows.frame(first, bytes, at, length) && type !== TYPE.PUBACK) return;
+      if (type === TYPE.CONNACK && !connected) {
         connected = true;
         const code = bytes[at + 1] as number;
         if (code !== 0) reject(new Error(`CONNACK refused: ${code}`));
@@ -196,18 +142,9 @@ export function rawConnect(port: number, clientId: string, keepalive = 60): Prom
     });
     socket.on('data', (chunk: Buffer) => {
       reader.push(chunk);
-      if (replied > 0 && replies) {
-        // The buffer goes to the socket: the next read gets a new one.
-        socket.write(replies.subarray(0, replied));
-        replies = undefined;
-        replied = 0;
-      }
-      if (publishes > 0) {
-        const count = publishes;
-        publishes = 0;
-        onPub(count);
-      }
-      acks?.flush();
+      const count = flows.endOfRead(socket);
+      if (count > 0) onPub(count);
+      flows.acks?.flush();
     });
   });
 }

@@ -4,6 +4,7 @@
 import { loadavg } from 'node:os';
 import { startBenchBroker } from './broker.js';
 import type { ClientName, Part } from './cli-options.js';
+import { runClientBound } from './client-bound.js';
 import { runConnectRate } from './connect-rate.js';
 import { runMemory, runScale } from './idle.js';
 import { runLatency } from './latency.js';
@@ -40,6 +41,8 @@ export interface SuiteResult {
   poolRows: Row[];
   /** The otel part: mqttkit instrumented, its sampler off, against no instrumentation. */
   otelRows: Row[];
+  /** The client-bound part: every party against the bench's own peer instead of mosquitto. */
+  clientBoundRows: Row[];
   /** 1-minute load average at start and end, to judge a shared machine. */
   load: [number, number];
   seconds: number;
@@ -52,6 +55,7 @@ const SIZES = {
     receiveN: 300,
     rounds: 1,
     timeoutMs: 10_000,
+    bound: { n: { small: 100, large: 20 }, warmUpN: 0, rounds: 1 },
   },
   full: {
     n: {
@@ -65,6 +69,7 @@ const SIZES = {
     receiveN: 50_000,
     rounds: 5,
     timeoutMs: 60_000,
+    bound: { n: { small: 50_000, large: 10_000 }, warmUpN: 5000, rounds: 3 },
   },
 };
 
@@ -83,12 +88,29 @@ export async function runSuite({
   const loggerRows: Row[] = [];
   const poolRows: Row[] = [];
   const otelRows: Row[] = [];
+  const clientBoundRows: Row[] = [];
   const wants = (part: Part): boolean => only.length === 0 || only.includes(part);
   const size = quick ? SIZES.quick : SIZES.full;
   const sized = { ...size, rounds: rounds ?? size.rounds, cases };
   const has = (name: ClientName): boolean => clients.length === 0 || clients.includes(name);
   const libs = LIBS.filter((lib) => has(lib.name as ClientName));
   if (versus) libs.push(makeMqttkit(VERSUS, await mqttkitFrom(versus)));
+  if (wants('client-bound')) log('client-bound (own peer process)...');
+  if (wants('client-bound'))
+    clientBoundRows.push(
+      ...(await runClientBound(
+        {
+          libs,
+          raw: has('raw'),
+          cases,
+          rounds: rounds ?? size.bound.rounds,
+          n: size.bound.n,
+          warmUpN: size.bound.warmUpN,
+          timeoutMs: size.timeoutMs,
+        },
+        log,
+      )),
+    );
   const broker = await startBenchBroker();
   try {
     if (wants('throughput')) log('throughput...');
@@ -155,6 +177,7 @@ export async function runSuite({
     loggerRows,
     poolRows,
     otelRows,
+    clientBoundRows,
     load: [loadStart, loadavg()[0] ?? 0],
     seconds: (performance.now() - started) / 1000,
   };

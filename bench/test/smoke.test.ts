@@ -1,5 +1,6 @@
 /**
- * `pnpm bench --quick` as CI runs it: every case with tiny sizes, against a real mosquitto.
+ * `pnpm bench --quick` as CI runs it: every case with tiny sizes, against a real mosquitto (and
+ * the client-bound part against the bench's own peer process).
  * It asserts nothing about speed, only that each case ran to the end: every message counted
  * at its subscriber (a lost one fails the run), every client and child process exited cleanly,
  * and every row has a finite, positive value where one must exist.
@@ -27,13 +28,23 @@ function runQuick(): Promise<{ code: number | null; out: string; err: string }> 
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out, err });
     });
   });
 }
+
+/** The publish (and client-bound receive) cases by QoS and payload size, as the table names them. */
+const QOS_SIZES = [
+  'QoS 0, 64 B',
+  'QoS 0, 16 KiB',
+  'QoS 1, 64 B',
+  'QoS 1, 16 KiB',
+  'QoS 2, 64 B',
+  'QoS 2, 16 KiB',
+];
 
 /** Table rows as [case, client, median] cells. */
 function rows(out: string): string[][] {
@@ -87,14 +98,7 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
       expect(n, `${name} / ${client}: ${value}`).toBeGreaterThan(0);
     }
     // Every publish case is compared with the raw ceiling, in the same run.
-    for (const c of [
-      'QoS 0, 64 B',
-      'QoS 0, 16 KiB',
-      'QoS 1, 64 B',
-      'QoS 1, 16 KiB',
-      'QoS 2, 64 B',
-      'QoS 2, 16 KiB',
-    ]) {
+    for (const c of QOS_SIZES) {
       expect(
         table.some((r) => r[0]?.startsWith(`publish ${c} (`) && r[1] === 'raw'),
         `raw row for ${c}`,
@@ -119,9 +123,30 @@ describe.skipIf(!hasMosquitto)('pnpm bench --quick (smoke)', () => {
         /^[\d.]+x$/,
       );
     }
+    // The client-bound part: every case against the bench's own peer, with the raw floor, CPU and
+    // heap allocated per message and the peer's CPU share, and its targets printed.
+    for (const direction of ['publish', 'receive']) {
+      for (const c of QOS_SIZES) {
+        const label = `${direction} ${c}`;
+        for (const client of ['mqttkit', 'MQTT.js', 'raw']) {
+          for (const what of [': client CPU per message', ': heap allocated per message'])
+            expect(
+              table.some((r) => r[0] === `${label}${what}` && r[1] === client),
+              `${label}${what} ${client}`,
+            ).toBe(true);
+        }
+        const mqttkitRow = table.find((r) => r[0]?.startsWith(`${label} (`) && r[1] === 'mqttkit');
+        expect(mqttkitRow?.[4], `client-bound vs raw for ${label}`).toMatch(/^\d+ %$/);
+        expect(
+          table.some((r) => r[0] === `${label}: peer CPU, share of one core`),
+          `peer CPU ${label}`,
+        ).toBe(true);
+        expect(out).toMatch(new RegExp(`\\| ${label} \\| [\\d.]+x (met|MISSED) \\|`));
+      }
+    }
     // Every idle client pinged within the window (keepalive 1 s, 2.5 s window, 50 clients).
     for (const r of table.filter((t) => /PINGREQs sent$/.test(t[0] as string))) {
       expect(Number((r[2] ?? '').replace(/[^0-9]/g, '')), r.join(' ')).toBeGreaterThanOrEqual(50);
     }
-  }, 40_000);
+  }, 55_000);
 });

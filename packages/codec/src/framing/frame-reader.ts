@@ -9,6 +9,16 @@ import { decodeUtf8 } from '../model/utf8.js';
 
 export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
+/** The last Topic Name decoded, with a copy of its bytes (see `Reader.topic`). */
+let lastTopic: { bytes: Uint8Array; text: string } | undefined;
+
+/** Whether `a` equals `b[at..at + length)`. */
+function sameBytes(a: Uint8Array, b: Uint8Array, at: number, length: number): boolean {
+  if (a.length !== length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[at + i]) return false;
+  return true;
+}
+
 export class Reader {
   pos = 0;
   constructor(
@@ -84,6 +94,25 @@ export class Reader {
 
   string(what: string): string {
     return decodeUtf8(this.binary(what), `${this.packet} ${what}`);
+  }
+
+  /**
+   * A PUBLISH Topic Name: a string, but a stream of PUBLISHes mostly repeats its topic, so the
+   * last one decoded is kept with its bytes and given again when the bytes are the same (they
+   * passed the same checks then), instead of decoding and allocating the string once more.
+   */
+  topic(what: string): string {
+    const length = this.u16(`${what} length`);
+    this.need(length, what);
+    const start = this.pos;
+    this.pos += length;
+    const last = lastTopic;
+    if (last !== undefined && sameBytes(last.bytes, this.buf, start, length)) return last.text;
+    // A copy: the frame's buffer may be reused once it is decoded.
+    const bytes = new Uint8Array(this.buf.subarray(start, start + length));
+    const text = decodeUtf8(bytes, `${this.packet} ${what}`);
+    lastTopic = { bytes, text };
+    return text;
   }
 
   done(): void {

@@ -10,6 +10,7 @@ import {
   PROTOCOL_MAX_PACKET_SIZE,
   type ProtocolVersion,
 } from '../model/packets.js';
+import { plainBytes } from '../model/plain-bytes.js';
 import type { FrameDecoder } from '../table/decode-frame.js';
 import { checkFirstByte } from './fixed-header.js';
 
@@ -125,8 +126,11 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
     }
   };
 
-  const consume = (chunk: Uint8Array): void => {
+  const consume = (input: Uint8Array): void => {
     if (dead) return;
+    // One plain view per chunk (a socket hands in Buffers), so the frame, body and payload views
+    // cut from it below are plain Uint8Arrays, made without a Buffer constructor each.
+    const chunk = plainBytes(input);
     const n = chunk.length;
     let off = 0;
     // Where the current fixed header began in this chunk, or -1 if it began in an earlier one.

@@ -11,7 +11,8 @@ import type {
   ProtocolVersion,
   QoS,
 } from '../model/packets.js';
-import { type Props, propsFromWire, u8, type WirePacket, withProps } from './wire-model.js';
+import { plainBytes as u8 } from '../model/plain-bytes.js';
+import { type Props, propsFromWire, type WirePacket, withProps } from './wire-model.js';
 
 type FromWire = (
   w: WirePacket,

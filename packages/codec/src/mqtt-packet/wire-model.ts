@@ -5,6 +5,7 @@
  * `model/packets.ts`.
  */
 import type { ProtocolVersion, UserProperties } from '../model/packets.js';
+import { plainBytes as u8 } from '../model/plain-bytes.js';
 
 export type Props = Record<string, unknown>;
 
@@ -36,12 +37,6 @@ export interface WirePacket {
 export type WireResult = { packet: WirePacket } | { error: unknown };
 /** One whole frame in, mqtt-packet's object or its error out (`wire.ts` parseWire). */
 export type WireParser = (frame: Uint8Array, v: ProtocolVersion) => WireResult;
-
-/** A plain Uint8Array over the same memory (no copy): `bytes` itself unless it is a Buffer. */
-export function u8(bytes: Uint8Array): Uint8Array {
-  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype) return bytes;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 export function propsFromWire(
   w: Props | undefined,

@@ -6,7 +6,7 @@
  */
 import type { FrameInfo } from '../framing/frame-reader.js';
 import type { Packet, ProtocolVersion, QoS } from '../model/packets.js';
-import { u8 } from '../mqtt-packet/wire-model.js';
+import { plainBytes as u8 } from '../model/plain-bytes.js';
 
 type AckCmd = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
 const ACKS: Readonly<Record<number, AckCmd | undefined>> = {

@@ -11,7 +11,14 @@ import { MalformedPacketError, ProtocolError } from '../model/errors.js';
 import type { PacketCmd, ProtocolVersion } from '../model/packets.js';
 import type { PropertyContext } from '../model/properties.js';
 import * as tables from '../model/reason-codes.js';
-import { checkTopicName, packetId, properties, reasonCode, topicName } from './frame-fields.js';
+import {
+  checkTopicName,
+  noProperties,
+  packetId,
+  properties,
+  reasonCode,
+  topicName,
+} from './frame-fields.js';
 
 /**
  * Walks the body. `flags` are the low 4 bits of the fixed header, already checked against
@@ -97,12 +104,12 @@ function publish(r: Reader, flags: number, v: ProtocolVersion, info: FrameInfo):
   const qos = (flags >> 1) & 0x03;
   if (qos === 0 && flags & 0x08)
     throw new ProtocolError('PUBLISH QoS 0 with DUP set [MQTT-3.3.1-2]');
-  const topic = r.string('Topic Name');
+  const topic = r.topic('Topic Name');
   const id = qos > 0 ? packetId(r) : undefined;
-  let names: Set<string> | undefined;
+  let names: ReadonlySet<string> | undefined;
   let values: Record<string, unknown> | undefined;
   if (v === 5) {
-    values = {};
+    if (!noProperties(r)) values = {};
     names = properties(r, 'publish', info, values);
   }
   // Checked now that we know whether a Topic Alias stands in for it [MQTT-3.3.2-1].

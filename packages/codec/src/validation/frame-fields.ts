@@ -20,6 +20,14 @@ function addPair(target: UserProperties, name: string, value: string): void {
   });
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * Whether the property block at the reader is the common one, Property Length 0 (one byte,
+ * minimal [MQTT-1.5.5-1]): nothing to walk, so nothing need be allocated for it on every packet.
+ */
+export const noProperties = (r: Reader): boolean => r.pos < r.end && r.buf[r.pos] === 0;
+
 /**
  * Reads a property block; returns the names present. With `values`, also keeps each property's
  * value there, as the packet model holds it (flags as booleans, binary data as views,
@@ -30,7 +38,11 @@ export function properties(
   ctx: PropertyContext,
   info?: FrameInfo,
   values?: Record<string, unknown>,
-): Set<string> {
+): ReadonlySet<string> {
+  if (noProperties(r)) {
+    r.pos++;
+    return NO_NAMES;
+  }
   const where = ctx === 'will' ? 'Will Properties' : `${r.packet} properties`;
   const len = r.varint(`${where} length`);
   if (len > r.left) {
