@@ -24,10 +24,12 @@ export const GOAL_GZIP_BYTES = 30_000;
  * text, the client was split into one module per concern, and it learnt version negotiation,
  * option checks, URL credentials and close logs with the cause (44,325 B; see `PREVIOUS_BUILD`
  * and bench/README.md); then by issue 22's protocol points: re-authentication, resubscribe
- * outcomes, reported anomalies and MQTT 3.1 (45,696 B, +1,371 B). Otherwise it only ratchets
- * down: lower it with every cut.
+ * outcomes, reported anomalies and MQTT 3.1 (45,696 B, +1,371 B); then by issues 18, 19 and
+ * 22's flow control together: inbound flow control and `queue.overflow: 'wait'` (about
+ * +1,170 B), the `proxy`/`socketPath` options (+101 B) and the `instrument()` hook (47,625 B on
+ * the merged build). Otherwise it only ratchets down: lower it with every cut.
  */
-export const BUDGET_GZIP_BYTES = 46_150;
+export const BUDGET_GZIP_BYTES = 48_100;
 
 /**
  * The figures of the last build that edited mqtt-packet's source text for browsers (stubbed
