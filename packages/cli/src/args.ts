@@ -36,7 +36,7 @@ export interface WillArgs {
 export interface ConnectionArgs {
   /** Scheme, host, port (and WebSocket path): what `createClient({ url })` gets. */
   url: string;
-  protocolVersion: 4 | 5;
+  protocolVersion: 3 | 4 | 5;
   clientId?: string;
   username?: string;
   password?: string;
@@ -345,17 +345,22 @@ function connectionArgs(
   properties: PropertySet,
   sawProperty: boolean,
 ): ConnectionArgs {
-  let protocolVersion: 4 | 5 = 4;
+  let protocolVersion: 3 | 4 | 5 = 4;
   if (has('version')) {
     const v = one('version')!.toLowerCase();
     if (v === '5' || v === 'mqttv5') protocolVersion = 5;
     else if (v === '311' || v === 'mqttv311') protocolVersion = 4;
-    else if (v === '31' || v === 'mqttv31') {
-      throw new CliUsageError('-V 31: MQTT 3.1 is not supported; use -V 311 or -V 5', command);
-    } else throw new CliUsageError(`-V ${one('version')}: use 311, 5, mqttv311 or mqttv5`, command);
+    // MQTT 3.1 (protocol name MQIsdp, level 3), for older brokers, as mosquitto_sub -V 31.
+    else if (v === '31' || v === 'mqttv31') protocolVersion = 3;
+    else {
+      throw new CliUsageError(
+        `-V ${one('version')}: use 311, 5, 31, mqttv311, mqttv5 or mqttv31`,
+        command,
+      );
+    }
   }
   if (sawProperty && hasProperties(properties)) {
-    if (has('version') && protocolVersion === 4) {
+    if (has('version') && protocolVersion !== 5) {
       throw new CliUsageError('-D sets MQTT 5 properties: use -V 5 (or leave -V out)', command);
     }
     // As mosquitto: properties make it an MQTT 5 client.
@@ -401,9 +406,9 @@ function connectionArgs(
       command,
     );
   }
-  if (password !== undefined && username === undefined && protocolVersion === 4) {
-    // [MQTT-3.1.2-22]: under 3.1.1 a password needs a user name.
-    throw new CliUsageError('-P needs -u under MQTT 3.1.1 (or use -V 5)', command);
+  if (password !== undefined && username === undefined && protocolVersion !== 5) {
+    // [MQTT-3.1.2-22]: under 3.1.1 (and 3.1) a password needs a user name.
+    throw new CliUsageError('-P needs -u under MQTT 3.1.1 and 3.1 (or use -V 5)', command);
   }
   const wsPath = one('wsPath') ?? '/mqtt';
   if (!wsPath.startsWith('/')) throw new CliUsageError('--ws-path must start with /', command);

@@ -226,7 +226,7 @@ export const FLAGS: readonly FlagSpec[] = [
     value: true,
     commands: CONNECTING,
     meta: '311|5',
-    help: 'MQTT version: 311, 5, mqttv311, mqttv5 (default 311; -D implies 5)',
+    help: 'MQTT version: 311, 5, 31, mqttv311, mqttv5, mqttv31 (default 311; -D implies 5)',
   },
   {
     name: 'property',
