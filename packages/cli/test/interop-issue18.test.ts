@@ -81,35 +81,11 @@ describe.skipIf(!enabled)(title, () => {
     const id = version.includes('31')
       ? `v31${client[0]}${process.pid % 100_000}${Date.now() % 1_000_000}`
       : `s18-${client}-${process.pid}-${topic.split('/').at(-1)}`;
-    const sub = (extra: string[]) =>
-      client === 'mqttkit'
-        ? runCli([
-            'sub',
-            ...at,
-            ...version,
-            '-c',
-            '-i',
-            id,
-            ...expiry,
-            '-q',
-            '1',
-            '-t',
-            topic,
-            ...extra,
-          ])
-        : mosquittoSub([
-            ...at,
-            ...version,
-            '-c',
-            '-i',
-            id,
-            ...expiry,
-            '-q',
-            '1',
-            '-t',
-            topic,
-            ...extra,
-          ]);
+    const sub = (extra: string[]) => {
+      // The same arguments for both: only the program differs.
+      const args = [...at, ...version, '-c', '-i', id, ...expiry, '-q', '1', '-t', topic, ...extra];
+      return client === 'mqttkit' ? runCli(['sub', ...args]) : mosquittoSub(args);
+    };
     const first = await sub(['-E']);
     const pub = await mosquittoPub([...at, '-t', topic, '-q', '1', '-m', 'kept while away']);
     const second = await sub(['-C', '1', '-W', '2', '-F', '%q %p']);

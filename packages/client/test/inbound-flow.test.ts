@@ -60,6 +60,30 @@ function track(client: MqttClient): { closes: CloseReason[] } {
 }
 
 /**
+ * An MQTT 5 client announcing Receive Maximum 5 to a hostile broker, connected, with a handler
+ * that never settles under `ackAfterHandler`: every QoS 1 message it takes stays held.
+ */
+async function neverAcking() {
+  let conn: HostileConnection | undefined;
+  const hostile = await broker(5, async (c) => {
+    conn = c;
+  });
+  const warnings: string[] = [];
+  const client = createClient({
+    url: hostile.url,
+    protocolVersion: 5,
+    receiveMaximum: 5,
+    ackAfterHandler: true,
+    reconnect: false,
+    logger: warnLogger(warnings),
+  });
+  const { closes } = track(client);
+  client.on('message', () => new Promise<void>(() => {}));
+  await client.connect();
+  return { client, c: conn as HostileConnection, warnings, closes };
+}
+
+/**
  * Sends `make(i)` for i = 0, 1, ... in writes of 256 packets, honouring the socket's
  * backpressure, until `stop`. Resolves with the number sent.
  */
@@ -81,23 +105,7 @@ async function flood(c: HostileConnection, make: (i: number) => Uint8Array, stop
 
 describe('MQTT 5: far past our Receive Maximum the client closes with 0x93', () => {
   it('QoS 1 held by ackAfterHandler while the client awaits an answer: up to 1,000 past it is reported, one more is 0x93', async () => {
-    let conn: HostileConnection | undefined;
-    const hostile = await broker(5, async (c) => {
-      conn = c;
-    });
-    const warnings: string[] = [];
-    const client = createClient({
-      url: hostile.url,
-      protocolVersion: 5,
-      receiveMaximum: 5,
-      ackAfterHandler: true,
-      reconnect: false,
-      logger: warnLogger(warnings),
-    });
-    track(client);
-    client.on('message', () => new Promise<void>(() => {}));
-    await client.connect();
-    const c = conn as HostileConnection;
+    const { client, c, warnings } = await neverAcking();
     // A QoS 1 publish the broker never acknowledges: while its answer is due the client reads on
     // (it never stops reading then), so only the 0x93 rule bounds what it holds. Past our
     // Receive Maximum by up to 1,000 (mosquitto 2.0.11 goes past it too) is reported once; one
@@ -117,23 +125,7 @@ describe('MQTT 5: far past our Receive Maximum the client closes with 0x93', () 
   });
 
   it('QoS 1 held by ackAfterHandler: at the bound reading stops, so a surplus sent later stays in TCP buffers and the link is kept', async () => {
-    let conn: HostileConnection | undefined;
-    const hostile = await broker(5, async (c) => {
-      conn = c;
-    });
-    const warnings: string[] = [];
-    const client = createClient({
-      url: hostile.url,
-      protocolVersion: 5,
-      receiveMaximum: 5,
-      ackAfterHandler: true,
-      reconnect: false,
-      logger: warnLogger(warnings),
-    });
-    const { closes } = track(client);
-    client.on('message', () => new Promise<void>(() => {}));
-    await client.connect();
-    const c = conn as HostileConnection;
+    const { client, c, warnings, closes } = await neverAcking();
     for (let i = 1; i <= 5; i++) c.send(publish(5, 1, i, i));
     await until(() => client.stats().held === 5, 2000, 'five held');
     expect(client.stats().readingPaused).toBe(true);
