@@ -124,6 +124,9 @@ class SocketTransport implements Transport {
     this.uncork();
     // end() sends what is buffered, then FIN; 'close' follows when the peer closes its side.
     this.socket.end();
+    // The peer's FIN is read like data: a socket paused by inbound flow control would never see
+    // it and would wait out the close timeout instead.
+    this.socket.resume();
     this.closeTimer = setTimeout(
       () => this.fail(undefined),
       this.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,

@@ -132,6 +132,9 @@ export function createWebSocketTransport(params: {
       if (closing || lifecycle.closed) return;
       closing = true;
       flush();
+      // The peer's close frame is read like data: paused by inbound flow control, the closing
+      // handshake could not finish and would wait out the close timeout instead.
+      driver.resume?.();
       driver.close();
       closeTimer = setTimer(
         () => fail('local', undefined),

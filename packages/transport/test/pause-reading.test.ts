@@ -60,6 +60,51 @@ describe('pauseReading over TCP', () => {
   });
 });
 
+// A graceful close must finish while reading is paused (a client holding acks at its Receive
+// Maximum that calls end()): the peer's FIN or close frame has to be read, or close() waits out
+// its whole timeout (5 s by default).
+describe('close() while reading is paused', () => {
+  it('TCP: closes as soon as the peer closes its side', async () => {
+    const srv = createServer((socket) => {
+      socket.on('end', () => socket.end());
+      socket.write(CHUNK);
+    });
+    servers.push(srv);
+    const port = await listen(srv);
+    const rec = recorder();
+    const transport = await open(`mqtt://127.0.0.1:${port}`, rec.handlers);
+    opened.push(transport);
+    expect(transport.pauseReading()).toBe(true);
+    await sleep(50);
+    const started = performance.now();
+    transport.close();
+    const event = await rec.waitForClose(2000);
+    expect(event.initiator).toBe('local');
+    expect(event.error).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('WebSocket (ws): the closing handshake completes', async () => {
+    const handle = await startWsServer({
+      onConnection(socket) {
+        socket.send(CHUNK);
+      },
+    });
+    handles.push(handle);
+    const rec = recorder();
+    const transport = await open(`${handle.url}/mqtt`, rec.handlers);
+    opened.push(transport);
+    expect(transport.pauseReading()).toBe(true);
+    await sleep(50);
+    const started = performance.now();
+    transport.close();
+    const event = await rec.waitForClose(2000);
+    expect(event.initiator).toBe('local');
+    expect(event.error).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('pauseReading over WebSocket (ws)', () => {
   it('stops onData until resumeReading', async () => {
     let peer: WebSocket | undefined;
