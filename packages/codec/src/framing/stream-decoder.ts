@@ -13,6 +13,10 @@ import {
 import { plainBytes } from '../model/plain-bytes.js';
 import type { FrameDecoder } from '../table/decode-frame.js';
 import { checkFirstByte } from './fixed-header.js';
+import { writeRemainingLength } from './remaining-length.js';
+
+/** What each Remaining Length byte's 7 bits are worth, first byte first [MQTT-1.5.5]. */
+const DIGIT_WEIGHTS = [1, 0x80, 0x4000, 0x200000];
 
 /** Options of `createDecoder`. */
 export interface DecoderOptions {
@@ -54,33 +58,89 @@ function checkSize(n: unknown): number {
  * promises).
  */
 export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderOptions): Decoder {
-  let version = checkVersion(options.protocolVersion);
-  let maxSize = checkSize(options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
-  const { onPacket, onError } = options;
+  return new StreamDecoder(decodeFrame, options);
+}
 
-  // Fixed header being read: type byte + up to 4 Remaining Length bytes.
-  const header = new Uint8Array(5);
-  let headerLen = 0;
+/**
+ * A class rather than closures over shared variables: every client holds one decoder for its
+ * lifetime, and one object with its methods on a prototype is a fraction of the heap that seven
+ * closures, their context and an object literal with a getter take per instance.
+ */
+class StreamDecoder implements Decoder {
+  readonly #decodeFrame: FrameDecoder;
+  readonly #onPacket: (packet: Packet) => void;
+  readonly #onError: (error: CodecError) => void;
+  #version: ProtocolVersion;
+  #maxSize: number;
+  // Fixed header being read: how many of its bytes (type byte + up to 4 Remaining Length bytes)
+  // were read, the type byte, and the Remaining Length so far. Numbers, not a byte array: a
+  // frame that spans chunks gets its header written again, which gives the same bytes since
+  // only a minimal encoding is accepted [MQTT-1.5.5-1].
+  #headerLen = 0;
+  #first = 0;
+  #remaining = 0;
   // Frame being filled when a packet spans chunks.
-  let frame: Uint8Array | undefined;
-  let filled = 0;
-  let dead = false;
+  #frame: Uint8Array | undefined = undefined;
+  #filled = 0;
+  #dead = false;
+  // Chunks pushed from inside onPacket wait until the current chunk is done, to keep order.
+  #queue: Uint8Array[] | undefined = undefined;
+  #busy = false;
 
-  const fail = (error: CodecError): void => {
-    dead = true;
-    frame = undefined;
-    headerLen = 0;
-    filled = 0;
-    onError(error);
-  };
+  constructor(decodeFrame: FrameDecoder, options: DecoderOptions) {
+    this.#version = checkVersion(options.protocolVersion);
+    this.#maxSize = checkSize(options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE);
+    this.#decodeFrame = decodeFrame;
+    this.#onPacket = options.onPacket;
+    this.#onError = options.onError;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#dead) return;
+    if (this.#busy) {
+      if (this.#queue === undefined) this.#queue = [chunk];
+      else this.#queue.push(chunk);
+      return;
+    }
+    this.#busy = true;
+    try {
+      this.#consume(chunk);
+      const queue = this.#queue;
+      if (queue !== undefined)
+        while (queue.length > 0 && !this.#dead) this.#consume(queue.shift()!);
+    } finally {
+      this.#busy = false;
+      if (this.#queue !== undefined) this.#queue.length = 0;
+    }
+  }
+
+  setProtocolVersion(v: ProtocolVersion): void {
+    this.#version = checkVersion(v);
+  }
+
+  setMaxPacketSize(size: number): void {
+    this.#maxSize = checkSize(size);
+  }
+
+  get bufferedBytes(): number {
+    return this.#frame !== undefined ? this.#filled : this.#headerLen;
+  }
+
+  #fail(error: CodecError): void {
+    this.#dead = true;
+    this.#frame = undefined;
+    this.#headerLen = 0;
+    this.#filled = 0;
+    this.#onError(error);
+  }
 
   /** Decodes one complete frame; returns false when the decoder died. */
-  const handleFrame = (bytes: Uint8Array, bodyStart: number): boolean => {
+  #handleFrame(bytes: Uint8Array, bodyStart: number): boolean {
     let packet: Packet;
     try {
-      packet = decodeFrame(bytes, bodyStart, version);
+      packet = this.#decodeFrame(bytes, bodyStart, this.#version);
     } catch (e) {
-      fail(
+      this.#fail(
         e instanceof CodecError
           ? e
           : new MalformedPacketError(String((e as Error)?.message ?? e), { cause: e }),
@@ -88,46 +148,27 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
       return false;
     }
     try {
-      onPacket(packet);
+      this.#onPacket(packet);
     } catch (e) {
       // The rest of the chunk is lost with the stack: the stream cannot continue.
-      dead = true;
+      this.#dead = true;
       throw e;
     }
-    return !dead;
-  };
+    return !this.#dead;
+  }
 
   /** Hands over the frame that was being filled, now whole; false when the decoder died. */
-  const handleFilledFrame = (): boolean => {
-    const done = frame as Uint8Array;
-    const bodyStart = headerLen;
-    frame = undefined;
-    headerLen = 0;
-    filled = 0;
-    return handleFrame(done, bodyStart);
-  };
+  #handleFilledFrame(): boolean {
+    const done = this.#frame as Uint8Array;
+    const bodyStart = this.#headerLen;
+    this.#frame = undefined;
+    this.#headerLen = 0;
+    this.#filled = 0;
+    return this.#handleFrame(done, bodyStart);
+  }
 
-  // Chunks pushed from inside onPacket wait until the current chunk is done, to keep order.
-  const queue: Uint8Array[] = [];
-  let busy = false;
-  const push = (chunk: Uint8Array): void => {
-    if (dead) return;
-    if (busy) {
-      queue.push(chunk);
-      return;
-    }
-    busy = true;
-    try {
-      consume(chunk);
-      while (queue.length > 0 && !dead) consume(queue.shift()!);
-    } finally {
-      busy = false;
-      queue.length = 0;
-    }
-  };
-
-  const consume = (input: Uint8Array): void => {
-    if (dead) return;
+  #consume(input: Uint8Array): void {
+    if (this.#dead) return;
     // One plain view per chunk (a socket hands in Buffers), so the frame, body and payload views
     // cut from it below are plain Uint8Arrays, made without a Buffer constructor each.
     const chunk = plainBytes(input);
@@ -136,75 +177,68 @@ export function createStreamDecoder(decodeFrame: FrameDecoder, options: DecoderO
     // Where the current fixed header began in this chunk, or -1 if it began in an earlier one.
     let headerStart = -1;
     while (off < n) {
+      const frame = this.#frame;
       if (frame !== undefined) {
         // Continue a frame that spans chunks.
-        const take = Math.min(frame.length - filled, n - off);
-        frame.set(chunk.subarray(off, off + take), filled);
-        filled += take;
+        const take = Math.min(frame.length - this.#filled, n - off);
+        frame.set(chunk.subarray(off, off + take), this.#filled);
+        this.#filled += take;
         off += take;
-        if (filled === frame.length && !handleFilledFrame()) return;
+        if (this.#filled === frame.length && !this.#handleFilledFrame()) return;
         continue;
       }
 
-      if (headerLen === 0) headerStart = off;
+      if (this.#headerLen === 0) headerStart = off;
       const byte = chunk[off++]!;
-      header[headerLen++] = byte;
+      const headerLen = ++this.#headerLen;
       if (headerLen === 1) {
-        const error = checkFirstByte(byte, version);
+        const error = checkFirstByte(byte, this.#version);
         if (error) {
-          fail(error);
+          this.#fail(error);
           return;
         }
+        this.#first = byte;
+        this.#remaining = 0;
         continue;
       }
+      this.#remaining += (byte & 0x7f) * DIGIT_WEIGHTS[headerLen - 2]!;
       if (byte & 0x80) {
         // [MQTT-1.5.5] the Remaining Length has at most 4 bytes.
         if (headerLen === 5) {
-          fail(new MalformedPacketError('Remaining Length is longer than 4 bytes'));
+          this.#fail(new MalformedPacketError('Remaining Length is longer than 4 bytes'));
           return;
         }
         continue;
       }
       if (headerLen > 2 && byte === 0) {
-        fail(new MalformedPacketError('Remaining Length is not minimally encoded [MQTT-1.5.5-1]'));
+        this.#fail(
+          new MalformedPacketError('Remaining Length is not minimally encoded [MQTT-1.5.5-1]'),
+        );
         return;
       }
-      let remaining = 0;
-      for (let i = headerLen - 1; i >= 1; i--) remaining = remaining * 128 + (header[i]! & 0x7f);
+      const remaining = this.#remaining;
       const total = headerLen + remaining;
-      if (total > maxSize) {
-        fail(new PacketTooLargeError(total, maxSize));
+      if (total > this.#maxSize) {
+        this.#fail(new PacketTooLargeError(total, this.#maxSize));
         return;
       }
       const start = headerStart;
       if (start >= 0 && n - start >= total) {
         // The whole frame is inside this chunk: hand over a view, no copy.
         const view = chunk.subarray(start, start + total);
-        const bodyStart = headerLen;
         off = start + total;
-        headerLen = 0;
-        if (!handleFrame(view, bodyStart)) return;
+        this.#headerLen = 0;
+        if (!this.#handleFrame(view, headerLen)) return;
         continue;
       }
       // The packet spans chunks: one allocation of exactly its size.
-      frame = new Uint8Array(total);
-      frame.set(header.subarray(0, headerLen), 0);
-      filled = headerLen;
+      const spanning = new Uint8Array(total);
+      spanning[0] = this.#first;
+      writeRemainingLength(spanning, 1, remaining);
+      this.#frame = spanning;
+      this.#filled = headerLen;
       // A header-only packet (PINGRESP...) whose header was split across chunks.
-      if (remaining === 0 && !handleFilledFrame()) return;
+      if (remaining === 0 && !this.#handleFilledFrame()) return;
     }
-  };
-
-  return {
-    push,
-    setProtocolVersion(v) {
-      version = checkVersion(v);
-    },
-    setMaxPacketSize(size) {
-      maxSize = checkSize(size);
-    },
-    get bufferedBytes() {
-      return frame !== undefined ? filled : headerLen;
-    },
-  };
+  }
 }
