@@ -206,3 +206,42 @@ describe('encode refuses invalid packets with InvalidPacketError', () => {
     expect(packet).toEqual(copy);
   });
 });
+
+describe('User Properties that hold no pair', () => {
+  // mqtt-packet 9.0.2 writes nothing at all for them (its length check counts 0 as a refusal and
+  // returns before the fixed header): before, `encode` gave 0 bytes and the packet was lost.
+  const none = [{}, { a: [] }, { a: [], b: [] }];
+  const cases: [string, Packet, Packet][] = [
+    ['PUBLISH, no other property', publish({}), publish({})],
+    [
+      'PUBLISH with a Topic Alias',
+      publish({ properties: { topicAlias: 3 } }),
+      publish({ properties: { topicAlias: 3 } }),
+    ],
+    [
+      'PUBLISH with a Content Type (mqtt-packet writes it)',
+      publish({ properties: { contentType: 'text/plain' } }),
+      publish({ properties: { contentType: 'text/plain' } }),
+    ],
+    [
+      'SUBSCRIBE',
+      { cmd: 'subscribe', packetId: 2, subscriptions: [{ topicFilter: 'a/#', qos: 1 }] },
+      { cmd: 'subscribe', packetId: 2, subscriptions: [{ topicFilter: 'a/#', qos: 1 }] },
+    ],
+  ];
+  for (const [name, packet, without] of cases) {
+    for (const userProperties of none) {
+      it(`${name}: ${JSON.stringify(userProperties)} is sent as no User Property`, () => {
+        const p = {
+          ...packet,
+          properties: { ...(packet as { properties?: object }).properties, userProperties },
+        } as Packet;
+        const bytes = encode(p, { protocolVersion: 5 });
+        expect(bytes.length).toBeGreaterThan(2);
+        expect(Buffer.from(bytes).toString('hex')).toBe(
+          Buffer.from(encode(without, { protocolVersion: 5 })).toString('hex'),
+        );
+      });
+    }
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * The hand-written PUBLISH (`native/publish-encode.ts`) against mqtt-packet's generate() for every
- * PUBLISH it takes: no properties, or a Topic Alias alone, any topic (non-ASCII included), QoS,
- * flags and payload length on both sides of each Remaining Length step.
+ * PUBLISH it takes: no properties, or a Topic Alias and User Properties in either order (names
+ * with one value, several or none; non-ASCII and empty strings), any topic (non-ASCII included),
+ * QoS, flags and payload length on both sides of each Remaining Length step.
  */
 import fc from 'fast-check';
 import generate from 'mqtt-packet/generate.js';
@@ -22,6 +23,20 @@ const payloadLength = fc.oneof(
   { arbitrary: fc.integer({ min: 16_384 - 200, max: 16_384 + 200 }), weight: 3 },
   { arbitrary: fc.integer({ min: 2_097_152 - 200, max: 2_097_152 + 200 }), weight: 1 },
 );
+
+const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((t) => !t.includes('\u0000'));
+
+/**
+ * User Properties: a name with one value or a list of them (none included), at least one value
+ * in all (mqtt-packet writes nothing at all for none: see the test of that below).
+ */
+const userProperties = fc
+  .dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 })), {
+    minKeys: 1,
+    maxKeys: 4,
+    noNullPrototype: true,
+  })
+  .filter((pairs) => Object.values(pairs).some((v) => typeof v === 'string' || v.length > 0));
 
 const publishArb = (v: ProtocolVersion): fc.Arbitrary<PublishPacket> =>
   fc
@@ -44,6 +59,9 @@ const publishArb = (v: ProtocolVersion): fc.Arbitrary<PublishPacket> =>
           ? fc.option(fc.integer({ min: 1, max: 0xffff }), { nil: undefined })
           : fc.constant(undefined),
       emptyTopic: fc.boolean(),
+      userProperties:
+        v === 5 ? fc.option(userProperties, { nil: undefined }) : fc.constant(undefined),
+      aliasFirst: fc.boolean(),
     })
     .map((r) => {
       const p: PublishPacket = {
@@ -55,7 +73,11 @@ const publishArb = (v: ProtocolVersion): fc.Arbitrary<PublishPacket> =>
         dup: r.qos > 0 && r.dup,
       };
       if (r.qos > 0) p.packetId = r.packetId;
-      if (r.alias !== undefined) p.properties = { topicAlias: r.alias };
+      const alias = r.alias === undefined ? {} : { topicAlias: r.alias };
+      const user = r.userProperties === undefined ? {} : { userProperties: r.userProperties };
+      if (r.alias !== undefined || r.userProperties !== undefined) {
+        p.properties = r.aliasFirst ? { ...alias, ...user } : { ...user, ...alias };
+      }
       return p;
     });
 
@@ -122,6 +144,13 @@ describe('hand-written PUBLISH', () => {
     expect(encodesPublish({ ...p, properties: { topicAlias: 2 } }, 4)).toBe(false);
     expect(encodesPublish({ ...p, properties: { topicAlias: 2, contentType: undefined } }, 5)).toBe(
       true,
+    );
+    const userProperties = {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    };
+    expect(encodesPublish({ ...p, properties: { userProperties } }, 5)).toBe(true);
+    expect(encodesPublish({ ...p, properties: { userProperties, contentType: 'x' } }, 5)).toBe(
+      false,
     );
   });
 });

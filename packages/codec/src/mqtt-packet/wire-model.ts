@@ -71,6 +71,13 @@ export function withProps<T extends object>(packet: T, props: Props | undefined)
  * Our property names to mqtt-packet's, leaving out undefined ones. Binary values stay
  * Uint8Arrays: mqtt-packet measures and writes them as they are.
  */
+function holdsAPair(pairs: Record<string, unknown>): boolean {
+  return Object.getOwnPropertyNames(pairs).some((name) => {
+    const values = pairs[name];
+    return !Array.isArray(values) || values.length > 0;
+  });
+}
+
 export function propsToWire(p: object | undefined): Props | undefined {
   if (!p) return undefined;
   const out: Props = {};
@@ -79,6 +86,9 @@ export function propsToWire(p: object | undefined): Props | undefined {
   for (const key of Object.keys(record)) {
     const value = record[key];
     if (value === undefined) continue;
+    // mqtt-packet writes nothing at all, not even the fixed header, for User Properties that
+    // hold no pair ({} or names with empty lists): leaving them out sends the same (none).
+    if (key === 'userProperties' && !holdsAPair(value as Record<string, unknown>)) continue;
     any = true;
     if (key === 'subscriptionIdentifiers') out.subscriptionIdentifier = value;
     else out[key] = value;
