@@ -20,6 +20,9 @@ const DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
+/** How many attribute sets per operation are kept for reuse (see `#attributes`). */
+const ATTRIBUTE_SETS_KEPT = 256;
+
 /** A histogram of durations in seconds. */
 function seconds(meter: Meter, name: string, description: string): Histogram {
   return meter.createHistogram(name, {
@@ -38,6 +41,8 @@ export class ClientMetrics {
   readonly #reconnects: Counter;
   readonly #rtt: Histogram;
   readonly #stop: () => void;
+  readonly #sendSets = new Map<string | undefined, Attributes>();
+  readonly #processSets = new Map<string | undefined, Attributes>();
 
   constructor(meter: Meter, client: MqttClient, common: Attributes) {
     this.#common = common;
@@ -122,19 +127,16 @@ export class ClientMetrics {
 
   /** A publish ended. */
   sent(outcome: PublishOutcome, seconds: number, template: string | undefined): void {
-    const attributes = this.#attributes('send', template);
-    if (outcome.type === 'failed') {
-      const errorType = outcomeAttributes(outcome)[A.ATTR_ERROR_TYPE];
-      if (errorType !== undefined) attributes[A.ATTR_ERROR_TYPE] = errorType;
-    }
+    const errorType =
+      outcome.type === 'failed' ? outcomeAttributes(outcome)[A.ATTR_ERROR_TYPE] : undefined;
+    const attributes = this.#attributes('send', template, errorType as string | undefined);
     this.#sentMessages.add(1, attributes);
     this.#operationDuration.record(seconds, attributes);
   }
 
   /** A delivery ended. */
   consumed(seconds: number, template: string | undefined, errorType: string | undefined): void {
-    const attributes = this.#attributes('process', template);
-    if (errorType !== undefined) attributes[A.ATTR_ERROR_TYPE] = errorType;
+    const attributes = this.#attributes('process', template, errorType);
     this.#consumedMessages.add(1, attributes);
     this.#processDuration.record(seconds, attributes);
   }
@@ -143,9 +145,30 @@ export class ClientMetrics {
     this.#stop();
   }
 
-  #attributes(operation: 'send' | 'process', template: string | undefined): Attributes {
+  /**
+   * The attributes of a sent or consumed message. Those of a message that did not fail are made
+   * once per operation and template and then reused: before, every message made a new copy of the
+   * common attributes for its two metrics. The kept sets are frozen, since the SDK may keep a
+   * recorded set. They are bounded by the templates seen: past `ATTRIBUTE_SETS_KEPT`, a new set
+   * is made per message. Failures are rare, so their sets are made each time.
+   */
+  #attributes(
+    operation: 'send' | 'process',
+    template: string | undefined,
+    errorType: string | undefined,
+  ): Attributes {
+    const sets = operation === 'send' ? this.#sendSets : this.#processSets;
+    if (errorType === undefined) {
+      const kept = sets.get(template);
+      if (kept !== undefined) return kept;
+    }
     const attributes: Attributes = { ...this.#common, [A.ATTR_OPERATION_NAME]: operation };
     if (template !== undefined) attributes[A.ATTR_DESTINATION_TEMPLATE] = template;
+    if (errorType !== undefined) {
+      attributes[A.ATTR_ERROR_TYPE] = errorType;
+      return attributes;
+    }
+    if (sets.size < ATTRIBUTE_SETS_KEPT) sets.set(template, Object.freeze(attributes));
     return attributes;
   }
 }

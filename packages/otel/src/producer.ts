@@ -37,9 +37,8 @@ export function producerHook(
     const started = performance.now();
     return {
       settled(outcome) {
-        const attributes = outcomeAttributes(outcome);
         metrics.sent(outcome, (performance.now() - started) / 1000, destination?.template);
-        end(span, outcome, attributes);
+        end(span, outcome);
       },
     };
   };
@@ -85,9 +84,9 @@ function inject(outgoing: OutgoingPublish, ctx: Context, settings: ResolvedInstr
   outgoing.payload = JSON.stringify(body);
 }
 
-function end(span: Span, outcome: PublishOutcome, attributes: Attributes): void {
+function end(span: Span, outcome: PublishOutcome): void {
   if (span.isRecording()) {
-    span.setAttributes(attributes);
+    span.setAttributes(outcomeAttributes(outcome));
     if (outcome.type === 'failed') {
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(outcome.error) });
     }

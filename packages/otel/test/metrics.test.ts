@@ -5,7 +5,7 @@ import { type CloseReason, createClient, type MqttClient } from '@mqttkit/client
 import { startAedes, until } from '@mqttkit/testkit';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { expect, it } from 'vitest';
-import { instrumentClient } from '../src/index.js';
+import { destinationFromFilters, instrumentClient } from '../src/index.js';
 import { metricsSdk } from './sdk.js';
 
 type Point = { attributes: Record<string, unknown>; value: unknown };
@@ -96,6 +96,57 @@ it('counts, durations, state, reconnects, in-flight and keepalive round trip', a
       count: number;
     };
     expect(rtt.count).toBeGreaterThanOrEqual(1);
+  } finally {
+    dispose();
+    await other.end({ force: true });
+    await client.end({ force: true });
+    await broker.close();
+    await meterProvider.shutdown();
+  }
+});
+
+it('counts each destination template apart, and a failed send apart from the sent ones', async () => {
+  // The attribute sets of messages that did not fail are made once per template and reused
+  // (metrics.ts): the counts must still land on the right template.
+  const broker = await startAedes();
+  const { meterProvider, exporter, reader } = metricsSdk();
+  const client = createClient({ url: broker.url, protocolVersion: 4, reconnect: false });
+  const other = createClient({ url: broker.url, protocolVersion: 4, reconnect: false });
+  const dispose = instrumentClient(client, {
+    meterProvider,
+    destination: destinationFromFilters(['m/+', 'n/+']),
+  });
+  try {
+    await client.connect();
+    await client.subscribe(['m/+', 'n/+'], { qos: 1 });
+    let processed = 0;
+    client.on('message', () => {
+      processed++;
+    });
+    await other.connect();
+    for (const topic of ['m/a', 'n/a', 'm/b', 'm/c', 'n/b', 'x/a']) {
+      await other.publish(topic, 'x', { qos: 1 });
+    }
+    await until(() => processed === 5, 3000, 'five messages processed');
+    for (const topic of ['m/a', 'm/b', 'n/a', 'x/y']) await client.publish(topic, 'y', { qos: 1 });
+    await expect(client.publish('m/#', 'bad')).rejects.toThrow();
+    // Its own three sends on subscribed topics come back to it too (3.1.1 has no No Local).
+    await until(() => processed === 8, 3000, 'its own messages processed');
+    await reader.forceFlush();
+    const exported = exporter.getMetrics();
+    const byTemplate = (name: string, failed: boolean) =>
+      Object.fromEntries(
+        points(exported, name)
+          .filter((p) => (p.attributes['error.type'] !== undefined) === failed)
+          .map((p) => [String(p.attributes['messaging.destination.template']), p.value]),
+      );
+    expect(byTemplate('messaging.client.consumed.messages', false)).toEqual({ 'm/+': 5, 'n/+': 3 });
+    expect(byTemplate('messaging.client.sent.messages', false)).toEqual({
+      'm/+': 2,
+      'n/+': 1,
+      undefined: 1,
+    });
+    expect(byTemplate('messaging.client.sent.messages', true)).toEqual({ 'm/+': 1 });
   } finally {
     dispose();
     await other.end({ force: true });
