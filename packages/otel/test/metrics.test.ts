@@ -19,6 +19,17 @@ function points(exported: ResourceMetrics[], name: string): Point[] {
   return (metric?.dataPoints ?? []) as Point[];
 }
 
+/** Ends the clients, then the broker, then the meter provider. */
+async function closeAll(
+  clients: MqttClient[],
+  broker: { close(): Promise<void> },
+  meterProvider: { shutdown(): Promise<void> },
+): Promise<void> {
+  for (const client of clients) await client.end({ force: true });
+  await broker.close();
+  await meterProvider.shutdown();
+}
+
 it('counts, durations, state, reconnects, in-flight and keepalive round trip', async () => {
   const broker = await startAedes();
   const { meterProvider, exporter, reader } = metricsSdk();
@@ -98,10 +109,7 @@ it('counts, durations, state, reconnects, in-flight and keepalive round trip', a
     expect(rtt.count).toBeGreaterThanOrEqual(1);
   } finally {
     dispose();
-    await other.end({ force: true });
-    await client.end({ force: true });
-    await broker.close();
-    await meterProvider.shutdown();
+    await closeAll([other, client], broker, meterProvider);
   }
 });
 
@@ -149,9 +157,6 @@ it('counts each destination template apart, and a failed send apart from the sen
     expect(byTemplate('messaging.client.sent.messages', true)).toEqual({ 'm/+': 1 });
   } finally {
     dispose();
-    await other.end({ force: true });
-    await client.end({ force: true });
-    await broker.close();
-    await meterProvider.shutdown();
+    await closeAll([other, client], broker, meterProvider);
   }
 });

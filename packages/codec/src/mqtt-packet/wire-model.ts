@@ -67,10 +67,7 @@ export function withProps<T extends object>(packet: T, props: Props | undefined)
   return packet;
 }
 
-/**
- * Our property names to mqtt-packet's, leaving out undefined ones. Binary values stay
- * Uint8Arrays: mqtt-packet measures and writes them as they are.
- */
+/** Whether User Properties hold at least one name/value pair (a name may list no value). */
 function holdsAPair(pairs: Record<string, unknown>): boolean {
   return Object.getOwnPropertyNames(pairs).some((name) => {
     const values = pairs[name];
@@ -78,6 +75,10 @@ function holdsAPair(pairs: Record<string, unknown>): boolean {
   });
 }
 
+/**
+ * Our property names to mqtt-packet's, leaving out undefined ones. Binary values stay
+ * Uint8Arrays: mqtt-packet measures and writes them as they are.
+ */
 export function propsToWire(p: object | undefined): Props | undefined {
   if (!p) return undefined;
   const out: Props = {};
