@@ -14,6 +14,7 @@ import {
   type PublishPacket,
   type UserProperties,
 } from '../model/packets.js';
+import { utf8ByteLength } from '../model/utf8.js';
 import { allocate } from './slab.js';
 
 const TOPIC_ALIAS = 0x23;
@@ -46,9 +47,9 @@ function userPropertiesLength(pairs: UserProperties): number {
   let length = 0;
   for (const name of Object.getOwnPropertyNames(pairs)) {
     const values = pairs[name] as string | string[];
-    const nameLength = 1 + 2 + utf8Length(name) + 2;
-    if (typeof values === 'string') length += nameLength + utf8Length(values);
-    else for (const value of values) length += nameLength + utf8Length(value);
+    const nameLength = 1 + 2 + utf8ByteLength(name) + 2;
+    if (typeof values === 'string') length += nameLength + utf8ByteLength(values);
+    else for (const value of values) length += nameLength + utf8ByteLength(value);
   }
   return length;
 }
@@ -104,17 +105,6 @@ function writeUtf8(out: Uint8Array, at: number, s: string): number {
   return n;
 }
 
-function utf8Length(topic: string): number {
-  const n = topic.length;
-  for (let i = 0; i < n; i++) {
-    if (topic.charCodeAt(i) >= 0x80) {
-      encoder ??= new TextEncoder();
-      return i + encoder.encode(topic.slice(i)).length;
-    }
-  }
-  return n;
-}
-
 /** Bytes a PUBLISH needs besides its topic, properties and payload, at most. */
 const MOST_OVERHEAD = 2 + 2 + 4; // topic length, packet id, Property Length
 
@@ -141,7 +131,7 @@ export function publishBytes(
   withPayload: boolean,
 ): Uint8Array {
   const props = propertiesLength(p, v);
-  const topicLength = utf8Length(p.topic);
+  const topicLength = utf8ByteLength(p.topic);
   const propsLength = v === 5 ? remainingLengthSize(props) + props : 0;
   const remaining = 2 + topicLength + (p.qos > 0 ? 2 : 0) + propsLength + p.payload.length;
   const total =
